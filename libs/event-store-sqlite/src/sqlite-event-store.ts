@@ -1,0 +1,244 @@
+import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadAllOptions, ReadStreamOptions, StoredEvent,
+  StreamNotFoundError, SubscribeAllOptions, Subscription, WrongExpectedVersionError, matchesFilter,
+} from '@arbiter/event-store';
+
+interface EventRow {
+  position: number | bigint;
+  stream: string;
+  revision: number | bigint;
+  event_id: string;
+  type: string;
+  data: Buffer;
+  metadata: Buffer | null;
+  created: number | bigint;
+}
+
+const PAGE = 1000;
+/** How often a subscription looks for events appended by another process on the same file. */
+const POLL_MS = 250;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream   TEXT    NOT NULL,
+  revision INTEGER NOT NULL,
+  event_id TEXT    NOT NULL,
+  type     TEXT    NOT NULL,
+  data     BLOB    NOT NULL,
+  metadata BLOB,
+  created  INTEGER NOT NULL,
+  UNIQUE (stream, revision)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream_id ON events (stream, event_id);
+CREATE TABLE IF NOT EXISTS streams (
+  stream   TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+function toStored(row: EventRow): StoredEvent {
+  const position = BigInt(row.position);
+  return {
+    id: row.event_id,
+    stream: row.stream,
+    revision: BigInt(row.revision),
+    position: { commit: position, prepare: position },
+    type: row.type,
+    data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
+    metadata: row.metadata ? new Uint8Array(row.metadata) : null,
+    created: new Date(Number(row.created)),
+  };
+}
+
+export interface SqliteEventStoreOptions {
+  /** `FULL` (default) syncs every commit: an acknowledged append survives power loss. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+/**
+ * The embedded event store: SQLite in WAL mode, one row per event, the global position as
+ * the primary key. Each append is one transaction, so a crash leaves either all of an
+ * append or none of it.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly appended = new EventEmitter();
+  private closed = false;
+  private readonly statements;
+
+  constructor(readonly file: string, options: SqliteEventStoreOptions = {}) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.db.defaultSafeIntegers(true);
+    this.appended.setMaxListeners(0);
+    this.statements = {
+      streamRevision: this.db.prepare<[string], { revision: bigint }>('SELECT revision FROM streams WHERE stream = ?'),
+      insert: this.db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      upsertStream: this.db.prepare('INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision'),
+      byId: this.db.prepare<[string, string], { revision: bigint; position: bigint }>('SELECT revision, position FROM events WHERE stream = ? AND event_id = ?'),
+      head: this.db.prepare<[], { position: bigint | null }>('SELECT MAX(position) AS position FROM events'),
+    };
+  }
+
+  async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    this.assertOpen();
+    if (events.length === 0) throw new TypeError('append needs at least one event');
+    const result = this.appendTransaction(stream, events, expected);
+    this.appended.emit('append');
+    return result;
+  }
+
+  private readonly appendTransaction = (stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult =>
+    this.db.transaction((): AppendResult => {
+      const row = this.statements.streamRevision.get(stream);
+      const current = row ? BigInt(row.revision) : -1n;
+      const replay = this.idempotentReplay(stream, events, expected);
+      if (replay) return replay;
+      const ok =
+        expected === 'any' ||
+        (expected === 'no_stream' && current === -1n) ||
+        (expected === 'stream_exists' && current >= 0n) ||
+        (typeof expected === 'bigint' && expected === current);
+      if (!ok) throw new WrongExpectedVersionError(stream, expected, current < 0n ? 'no_stream' : current);
+      const now = Date.now();
+      let revision = current;
+      let position = 0n;
+      for (const e of events) {
+        revision++;
+        const info = this.statements.insert.run(stream, revision, e.id, e.type, Buffer.from(e.data), e.metadata ? Buffer.from(e.metadata) : null, now);
+        position = BigInt(info.lastInsertRowid);
+      }
+      this.statements.upsertStream.run(stream, revision);
+      return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
+    })();
+
+  /**
+   * EventStoreDB's idempotence: when the same event ids already sit, in order, right after the
+   * expected revision, the append is acknowledged again without writing anything.
+   */
+  private idempotentReplay(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult | null {
+    const found = events.map((e) => this.statements.byId.get(stream, e.id));
+    if (found.some((f) => f === undefined)) return null;
+    const revisions = found.map((f) => BigInt(f!.revision));
+    const start = typeof expected === 'bigint' ? expected + 1n : expected === 'no_stream' ? 0n : revisions[0];
+    if (!revisions.every((r, i) => r === start + BigInt(i))) return null;
+    const last = found[found.length - 1]!;
+    return { nextExpectedRevision: revisions[revisions.length - 1], position: { commit: BigInt(last.position), prepare: BigInt(last.position) } };
+  }
+
+  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<StoredEvent> {
+    this.assertOpen();
+    if (!this.statements.streamRevision.get(stream)) throw new StreamNotFoundError(stream);
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Infinity;
+    let cursor = typeof options.from === 'bigint' ? options.from : backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n;
+    const page = this.db.prepare<[string, bigint, number], EventRow>(
+      backwards
+        ? 'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'
+        : 'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+    );
+    while (remaining > 0) {
+      const rows = page.all(stream, cursor, Math.min(PAGE, remaining));
+      for (const row of rows) yield toStored(row);
+      if (rows.length < Math.min(PAGE, remaining)) return;
+      remaining -= rows.length;
+      const last = BigInt(rows[rows.length - 1].revision);
+      cursor = backwards ? last - 1n : last + 1n;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
+    this.assertOpen();
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Infinity;
+    let cursor = options.after && options.after !== 'start' ? options.after.commit : backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n;
+    const page = this.db.prepare<[bigint, number], EventRow>(
+      backwards ? 'SELECT * FROM events WHERE position < ? ORDER BY position DESC LIMIT ?' : 'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?',
+    );
+    while (remaining > 0) {
+      const rows = page.all(cursor, PAGE);
+      for (const row of rows) {
+        if (!matchesFilter(options.filter, row.stream, row.type)) continue;
+        yield toStored(row);
+        if (--remaining <= 0) return;
+      }
+      if (rows.length < PAGE) return;
+      cursor = BigInt(rows[rows.length - 1].position);
+    }
+  }
+
+  subscribeAll(options: SubscribeAllOptions = {}): Subscription {
+    this.assertOpen();
+    let after = options.after && options.after !== 'start' ? options.after.commit : 0n;
+    let open = true;
+    let wake: (() => void) | null = null;
+    let appendedSinceRead = false;
+    const onAppend = () => {
+      appendedSinceRead = true;
+      wake?.();
+    };
+    this.appended.on('append', onAppend);
+    const page = this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?');
+    const store = this;
+    const close = async () => {
+      open = false;
+      store.appended.off('append', onAppend);
+      wake?.();
+    };
+    async function* events(): AsyncGenerator<StoredEvent> {
+      try {
+        while (open && !store.closed) {
+          appendedSinceRead = false;
+          const rows = page.all(after, PAGE);
+          for (const row of rows) {
+            after = BigInt(row.position);
+            if (matchesFilter(options.filter, row.stream, row.type)) yield toStored(row);
+            if (!open) return;
+          }
+          if (rows.length === PAGE || appendedSinceRead) continue;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, POLL_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = null;
+        }
+      } finally {
+        await close();
+      }
+    }
+    const iterator = events();
+    return { [Symbol.asyncIterator]: () => iterator, close };
+  }
+
+  async headPosition(): Promise<Position | null> {
+    const row = this.statements.head.get();
+    return row?.position == null ? null : { commit: BigInt(row.position), prepare: BigInt(row.position) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.appended.emit('append');
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the event store is closed');
+  }
+}
+
+export function openSqliteEventStore(file: string, options?: SqliteEventStoreOptions): SqliteEventStore {
+  return new SqliteEventStore(file, options);
+}

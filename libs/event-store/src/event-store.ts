@@ -1,0 +1,106 @@
+/**
+ * The event store port: append-only streams with optimistic concurrency, one global commit
+ * order, and catch-up subscriptions. Semantics follow EventStoreDB's, so the embedded engine
+ * and EventStoreDB are interchangeable behind it.
+ */
+
+/** `any`: no check; `no_stream`: the stream must not exist; `stream_exists`; or the exact last revision. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export interface NewEvent {
+  /** UUID; re-appending the same ids at the same place is idempotent. */
+  id: string;
+  type: string;
+  data: Uint8Array;
+  metadata?: Uint8Array;
+}
+
+/** Global commit order. The embedded engine uses one number for both parts. */
+export interface Position {
+  commit: bigint;
+  prepare: bigint;
+}
+
+export interface StoredEvent {
+  id: string;
+  stream: string;
+  revision: bigint;
+  position: Position;
+  type: string;
+  data: Uint8Array;
+  metadata: Uint8Array | null;
+  created: Date;
+}
+
+export interface AppendResult {
+  nextExpectedRevision: bigint;
+  position: Position;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to read (or, backwards, the last); default the start (or the end). */
+  from?: bigint | 'start' | 'end';
+  direction?: 'forwards' | 'backwards';
+  maxCount?: number;
+}
+
+export interface EventFilter {
+  eventTypePrefixes?: string[];
+  streamPrefixes?: string[];
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this position; default the start. */
+  after?: Position | 'start';
+  direction?: 'forwards' | 'backwards';
+  maxCount?: number;
+  filter?: EventFilter;
+}
+
+export interface SubscribeAllOptions {
+  /** Deliver events strictly after this position (a checkpoint); default the start. */
+  after?: Position | 'start';
+  filter?: EventFilter;
+}
+
+/** History first, then live events, in commit order, until closed. */
+export interface Subscription extends AsyncIterable<StoredEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Throws StreamNotFoundError (when iterated) if the stream does not exist. */
+  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
+  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  subscribeAll(options?: SubscribeAllOptions): Subscription;
+  /** The position of the last committed event, or null when the store is empty. */
+  headPosition(): Promise<Position | null>;
+  close(): Promise<void>;
+}
+
+export const START: Position = { commit: 0n, prepare: 0n };
+
+export function comparePositions(a: Position, b: Position): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+export function matchesFilter(filter: EventFilter | undefined, stream: string, type: string): boolean {
+  if (!filter) return true;
+  if (filter.eventTypePrefixes && !filter.eventTypePrefixes.some((p) => type.startsWith(p))) return false;
+  if (filter.streamPrefixes && !filter.streamPrefixes.some((p) => stream.startsWith(p))) return false;
+  return true;
+}
+
+/** Positions as text for checkpoints kept outside the store ("commit/prepare"). */
+export function positionToString(p: Position): string {
+  return `${p.commit}/${p.prepare}`;
+}
+
+export function positionFromString(text: string): Position {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m) throw new TypeError(`"${text}" is not a store position`);
+  return { commit: BigInt(m[1]), prepare: BigInt(m[2]) };
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { EventStore, NewEvent, StoredEvent, comparePositions } from '../event-store';
+import { StreamNotFoundError, WrongExpectedVersionError } from '../errors';
+
+export interface EventStoreFixture {
+  store: EventStore;
+  /** Closes the store and opens it again on the same data, for durability checks. */
+  reopen?: () => Promise<EventStore>;
+  dispose?: () => Promise<void>;
+}
+
+export interface ContractOptions {
+  /** Run only when this is truthy (e.g. a connection string for a real server). */
+  skipUnless?: unknown;
+  /** The adapter keeps data on disk; the fixture's reopen proves it. */
+  durable?: boolean;
+}
+
+export function newEvent(type = 'test.happened', payload: unknown = { n: 1 }): NewEvent {
+  return { id: randomUUID(), type, data: Buffer.from(JSON.stringify(payload)) };
+}
+
+export async function collect<T>(iterable: AsyncIterable<T>, limit = Infinity): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) {
+    out.push(item);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+const text = (e: StoredEvent) => Buffer.from(e.data).toString('utf8');
+
+/**
+ * The behaviour every event-store adapter must show. Stream names are unique per test so
+ * the suite can run against a shared, non-empty server.
+ */
+export function describeEventStoreContract(name: string, open: () => Promise<EventStoreFixture>, options: ContractOptions = {}): void {
+  const run = 'skipUnless' in options && !options.skipUnless ? describe.skip : describe;
+  run(`EventStore contract: ${name}`, () => {
+    let fixture: EventStoreFixture;
+    let store: EventStore;
+    let stream: string;
+
+    beforeEach(async () => {
+      fixture = await open();
+      store = fixture.store;
+      stream = `contract-${randomUUID()}`;
+    });
+    afterEach(async () => {
+      await store.close();
+      await fixture.dispose?.();
+    });
+
+    it('appends to a new stream with no_stream and reads the events back in order', async () => {
+      const first = await store.append(stream, [newEvent('a', { n: 1 }), newEvent('b', { n: 2 })], 'no_stream');
+      expect(first.nextExpectedRevision).toBe(1n);
+      const events = await collect(store.readStream(stream));
+      expect(events.map((e) => [e.revision, e.type, text(e)])).toEqual([
+        [0n, 'a', '{"n":1}'],
+        [1n, 'b', '{"n":2}'],
+      ]);
+      expect(events.every((e) => e.stream === stream)).toBe(true);
+    });
+
+    it('refuses a stale expected revision and appends nothing', async () => {
+      await store.append(stream, [newEvent(), newEvent()], 'no_stream');
+      await expect(store.append(stream, [newEvent()], 0n)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(store.append(stream, [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      expect(await collect(store.readStream(stream))).toHaveLength(2);
+    });
+
+    it('lets exactly one of two concurrent appends at the same revision win', async () => {
+      await store.append(stream, [newEvent()], 'no_stream');
+      const results = await Promise.allSettled([store.append(stream, [newEvent('x')], 0n), store.append(stream, [newEvent('y')], 0n)]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(WrongExpectedVersionError);
+      expect(await collect(store.readStream(stream))).toHaveLength(2);
+    });
+
+    it('checks stream_exists and lets any append anywhere', async () => {
+      await expect(store.append(stream, [newEvent()], 'stream_exists')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await store.append(stream, [newEvent()], 'any');
+      await store.append(stream, [newEvent()], 'stream_exists');
+      await store.append(stream, [newEvent()], 'any');
+      expect((await collect(store.readStream(stream))).map((e) => e.revision)).toEqual([0n, 1n, 2n]);
+    });
+
+    it('raises StreamNotFoundError when reading a stream that does not exist', async () => {
+      await expect(collect(store.readStream(`missing-${randomUUID()}`))).rejects.toBeInstanceOf(StreamNotFoundError);
+    });
+
+    it('duplicates nothing when the same event ids are appended again at the same revision', async () => {
+      const events = [newEvent(), newEvent()];
+      const first = await store.append(stream, events, 'no_stream');
+      const again = await store.append(stream, events, 'no_stream');
+      expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
+      expect(await collect(store.readStream(stream))).toHaveLength(2);
+    });
+
+    it('reads a stream backwards, from a revision, and up to a count', async () => {
+      await store.append(stream, [0, 1, 2, 3, 4].map((n) => newEvent('n', { n })), 'no_stream');
+      const backwards = await collect(store.readStream(stream, { direction: 'backwards', from: 'end', maxCount: 2 }));
+      expect(backwards.map((e) => e.revision)).toEqual([4n, 3n]);
+      const middle = await collect(store.readStream(stream, { from: 2n, maxCount: 2 }));
+      expect(middle.map((e) => e.revision)).toEqual([2n, 3n]);
+    });
+
+    it('reads $all in commit order with rising positions, filtered by event type', async () => {
+      const other = `${stream}-other`;
+      await store.append(stream, [newEvent('contract.kept', { i: 1 })], 'no_stream');
+      await store.append(other, [newEvent('contract.dropped', { i: 2 })], 'no_stream');
+      await store.append(stream, [newEvent('contract.kept', { i: 3 })], 0n);
+      const all = (await collect(store.readAll())).filter((e) => e.stream.startsWith(stream));
+      expect(all.map(text)).toEqual(['{"i":1}', '{"i":2}', '{"i":3}']);
+      for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1].position, all[i].position)).toBeLessThan(0);
+      const kept = await collect(store.readAll({ filter: { streamPrefixes: [stream], eventTypePrefixes: ['contract.kept'] } }));
+      expect(kept.map(text)).toEqual(['{"i":1}', '{"i":3}']);
+    });
+
+    it('subscribes to $all with history first, then live events, after a checkpoint', async () => {
+      await store.append(stream, [newEvent('contract.sub', { i: 1 }), newEvent('contract.sub', { i: 2 })], 'no_stream');
+      const [first] = await collect(store.readAll({ filter: { streamPrefixes: [stream] } }), 1);
+      const subscription = store.subscribeAll({ after: first.position, filter: { streamPrefixes: [stream] } });
+      const received: string[] = [];
+      const done = (async () => {
+        for await (const e of subscription) {
+          received.push(text(e));
+          if (received.length === 2) break;
+        }
+      })();
+      await store.append(stream, [newEvent('contract.sub', { i: 3 })], 1n);
+      await done;
+      await subscription.close();
+      expect(received).toEqual(['{"i":2}', '{"i":3}']);
+    });
+
+    if (options.durable) {
+      it('keeps what was appended across a close and reopen', async () => {
+      if (!fixture.reopen) throw new Error('a durable adapter fixture must provide reopen');
+      await store.append(stream, [newEvent('kept', { durable: true })], 'no_stream');
+      store = await fixture.reopen();
+      const events = await collect(store.readStream(stream));
+      expect(events.map(text)).toEqual(['{"durable":true}']);
+      await expect(store.append(stream, [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      });
+    }
+  });
+}

@@ -1,0 +1,136 @@
+import type { Clock } from '@arbiter/clock';
+import { EventStore, Position, StreamNotFoundError, WrongExpectedVersionError } from '@arbiter/event-store';
+import { ledgerEventType } from './bodies';
+import type { Json } from './json/canonical';
+import { canonicalize } from './json/canonical';
+import { EntryType, LedgerRecord, Signer, ledgerTime, parseRecord, signEntry } from './record';
+
+export interface AppendEntry {
+  chain: string;
+  type: EntryType;
+  body: { [key: string]: Json };
+  /** The store event id: deterministic for decisions, so a retried decision is recognised. */
+  eventId: string;
+  signer: Signer;
+}
+
+export interface Appended {
+  record: LedgerRecord;
+  /** True when an entry with this event id was already in the chain; nothing new was written. */
+  duplicate: boolean;
+  position: Position | null;
+}
+
+interface ChainHead {
+  seq: number;
+  hash: string | null;
+  /** Event id → seq of every entry in the chain, to recognise a redelivered trigger. */
+  ids: Map<string, number>;
+}
+
+const MAX_CACHED_CHAINS = 50_000;
+const MAX_RACE_RETRIES = 5;
+
+/**
+ * Appends signed entries to chains. Each append names the exact expected revision, so a chain
+ * cannot fork; a conflict means another writer got there first, so the head is read back and
+ * the append retried — unless the entry turns out to be there already, which is a retry of
+ * the same entry and is acknowledged without writing.
+ */
+export class ChainWriter {
+  private readonly heads = new Map<string, ChainHead>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: EventStore,
+    readonly ledger: string,
+    private readonly clock: Clock,
+  ) {}
+
+  append(request: AppendEntry): Promise<Appended> {
+    return this.serialised(request.chain, () => this.appendUnlocked(request));
+  }
+
+  /** The record already written for this event id in the chain, if any. */
+  async find(chain: string, eventId: string): Promise<LedgerRecord | null> {
+    const head = await this.head(chain);
+    const seq = head.ids.get(eventId);
+    return seq === undefined ? null : this.readAt(chain, seq);
+  }
+
+  private async appendUnlocked(request: AppendEntry): Promise<Appended> {
+    for (let attempt = 0; ; attempt++) {
+      const head = await this.head(request.chain);
+      const existing = head.ids.get(request.eventId);
+      if (existing !== undefined) return { record: await this.readAt(request.chain, existing), duplicate: true, position: null };
+      const record = await signEntry(
+        {
+          v: 1,
+          ledger: this.ledger,
+          chain: request.chain,
+          seq: head.seq + 1,
+          prev: head.hash,
+          time: ledgerTime(this.clock.now()),
+          type: request.type,
+          signer: request.signer.did,
+          body: request.body,
+        },
+        request.signer,
+      );
+      try {
+        const result = await this.store.append(
+          request.chain,
+          [{ id: request.eventId, type: ledgerEventType(request.type), data: Buffer.from(canonicalize(record)) }],
+          head.seq < 0 ? 'no_stream' : BigInt(head.seq),
+        );
+        this.remember(request.chain, { seq: record.seq, hash: record.hash, ids: head.ids.set(request.eventId, record.seq) });
+        return { record, duplicate: false, position: result.position };
+      } catch (e) {
+        if (!(e instanceof WrongExpectedVersionError) || attempt >= MAX_RACE_RETRIES) throw e;
+        this.heads.delete(request.chain);
+      }
+    }
+  }
+
+  private async head(chain: string): Promise<ChainHead> {
+    const cached = this.heads.get(chain);
+    if (cached) return cached;
+    const head: ChainHead = { seq: -1, hash: null, ids: new Map() };
+    try {
+      for await (const event of this.store.readStream(chain)) {
+        const record = parseRecord(Buffer.from(event.data).toString('utf8'));
+        head.seq = record.seq;
+        head.hash = record.hash;
+        head.ids.set(event.id, record.seq);
+      }
+    } catch (e) {
+      if (!(e instanceof StreamNotFoundError)) throw e;
+    }
+    this.remember(chain, head);
+    return head;
+  }
+
+  private remember(chain: string, head: ChainHead): void {
+    this.heads.delete(chain);
+    if (this.heads.size >= MAX_CACHED_CHAINS) this.heads.delete(this.heads.keys().next().value as string);
+    this.heads.set(chain, head);
+  }
+
+  private async readAt(chain: string, seq: number): Promise<LedgerRecord> {
+    for await (const event of this.store.readStream(chain, { from: BigInt(seq), maxCount: 1 })) {
+      return parseRecord(Buffer.from(event.data).toString('utf8'));
+    }
+    throw new Error(`entry ${chain}#${seq} vanished from the store`);
+  }
+
+  private serialised<T>(chain: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(chain) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.locks.set(chain, settled);
+    void settled.then(() => {
+      if (this.locks.get(chain) === settled) this.locks.delete(chain);
+    });
+    return next;
+  }
+}

@@ -1,0 +1,51 @@
+import { canonicalize } from './canonical';
+import { parseStrictJson } from './strict-json';
+import { MalformedError } from '../errors';
+
+describe('canonical JSON (RFC 8785)', () => {
+  it('serializes literals and strings as RFC 8785 §3.2.2 does', () => {
+    const input = JSON.parse('{"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}');
+    expect(canonicalize(input)).toBe('{"literals":[null,true,false],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+  });
+
+  it('sorts members by UTF-16 code units as RFC 8785 §3.2.3 does', () => {
+    const input = JSON.parse(
+      '{"\\u20ac":"Euro Sign","\\r":"Carriage Return","\\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\\ud83d\\ude00":"Emoji: Grinning Face","\\u0080":"Control","\\u00f6":"Latin Small Letter O With Diaeresis"}',
+    );
+    expect(canonicalize(input)).toBe(
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+    );
+  });
+
+  it('refuses what I-JSON and the ledger rules forbid', () => {
+    expect(() => canonicalize({ refund: 12.5 })).toThrow(MalformedError);
+    expect(() => canonicalize({ n: 2 ** 53 })).toThrow(MalformedError);
+    expect(() => canonicalize({ s: '\ud800' })).toThrow(MalformedError);
+    expect(() => canonicalize({ d: new Date() })).toThrow(MalformedError);
+  });
+
+  it('writes integers as ECMAScript does and nests deterministically', () => {
+    expect(canonicalize({ b: [3, -0, { z: 1, a: null }], a: 9007199254740991 })).toBe('{"a":9007199254740991,"b":[3,0,{"a":null,"z":1}]}');
+  });
+});
+
+describe('strict JSON parsing', () => {
+  it('reads what canonicalize writes', () => {
+    const value = { b: [1, 'x', { c: true }], a: null, '€': 'euro' };
+    expect(parseStrictJson(canonicalize(value))).toEqual(value);
+  });
+
+  it.each([
+    ['duplicate names', '{"a":1,"a":2}'],
+    ['duplicate names in depth', '{"x":{"a":1,"b":{"q":1,"q":1}}}'],
+    ['a fraction', '{"a":1.0}'],
+    ['an exponent', '{"a":1e3}'],
+    ['an unsafe integer', '{"a":9007199254740993}'],
+    ['a lone surrogate', '{"a":"\\ud800"}'],
+    ['trailing data', '{"a":1} x'],
+    ['a trailing comma', '{"a":1,}'],
+    ['a control character', '{"a":"\u0001"}'],
+  ])('refuses %s', (_why, text) => {
+    expect(() => parseStrictJson(text)).toThrow(MalformedError);
+  });
+});

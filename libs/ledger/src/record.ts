@@ -1,0 +1,95 @@
+import { canonicalBytes, Json } from './json/canonical';
+import { parseStrictJson } from './json/strict-json';
+import { sha256Hex, toBase64Url } from './crypto/hash';
+import { MalformedError } from './errors';
+
+export const LEDGER_FORMAT_VERSION = 1;
+export const ENTRY_TYPES = ['decision', 'review', 'key', 'policy'] as const;
+export type EntryType = (typeof ENTRY_TYPES)[number];
+
+/** Every field of an entry is signed (LEDGER-SPEC §1). */
+export interface Entry {
+  v: 1;
+  ledger: string;
+  chain: string;
+  seq: number;
+  prev: string | null;
+  time: string;
+  type: EntryType;
+  signer: string;
+  body: { [key: string]: Json };
+}
+
+/** An entry with its `hash` and `sig`: what is stored, exported and verified. */
+export interface LedgerRecord extends Entry {
+  hash: string;
+  sig: string;
+}
+
+/** Something that signs with a key it never hands out. */
+export interface Signer {
+  readonly name: string;
+  readonly did: string;
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+export const LEDGER_ID = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+export const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const SIG = /^[A-Za-z0-9_-]{86}$/;
+const RECORD_FIELDS = ['body', 'chain', 'hash', 'ledger', 'prev', 'seq', 'sig', 'signer', 'time', 'type', 'v'];
+
+/** Ledger time: UTC with milliseconds, as the spec's `time` field requires. */
+export function ledgerTime(date: Date): string {
+  return date.toISOString();
+}
+
+export function signingInput(entry: Entry): Uint8Array {
+  return canonicalBytes(entry);
+}
+
+export async function signEntry(entry: Entry, signer: Signer): Promise<LedgerRecord> {
+  if (entry.signer !== signer.did) throw new MalformedError('entry.signer must be the did:key of the signing key');
+  const input = signingInput(entry);
+  const sig = await signer.sign(input);
+  return { ...entry, hash: sha256Hex(input), sig: toBase64Url(sig) };
+}
+
+/** Splits a record into its entry (the signed part) and its hash and signature. */
+export function entryOf(record: LedgerRecord): Entry {
+  const { hash: _hash, sig: _sig, ...entry } = record;
+  return entry;
+}
+
+/** Checks the shape LEDGER-SPEC §1 requires; returns the problems, empty when there are none. */
+export function recordShapeProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['a record is a JSON object'];
+  const r = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const keys = Object.keys(r).sort();
+  for (const k of keys) if (!RECORD_FIELDS.includes(k)) problems.push(`unknown field "${k}"`);
+  for (const k of RECORD_FIELDS) if (!(k in r)) problems.push(`missing field "${k}"`);
+  if (problems.length) return problems;
+  if (r.v !== LEDGER_FORMAT_VERSION) problems.push(`v must be 1`);
+  if (typeof r.ledger !== 'string' || !LEDGER_ID.test(r.ledger)) problems.push('ledger is not a valid ledger id');
+  if (typeof r.chain !== 'string' || r.chain.length === 0) problems.push('chain must be a non-empty string');
+  if (typeof r.seq !== 'number' || !Number.isSafeInteger(r.seq) || r.seq < 0) problems.push('seq must be an integer ≥ 0');
+  if (r.seq === 0 ? r.prev !== null : typeof r.prev !== 'string' || !HEX64.test(r.prev)) {
+    problems.push(r.seq === 0 ? 'prev must be null at seq 0' : 'prev must be a lowercase hex SHA-256');
+  }
+  if (typeof r.time !== 'string' || !TIME.test(r.time) || Number.isNaN(Date.parse(r.time))) problems.push('time is not YYYY-MM-DDTHH:MM:SS.sssZ');
+  if (!ENTRY_TYPES.includes(r.type as EntryType)) problems.push(`type "${String(r.type)}" is not one of ${ENTRY_TYPES.join(', ')}`);
+  if (typeof r.signer !== 'string' || !r.signer.startsWith('did:key:z6Mk')) problems.push('signer is not an Ed25519 did:key');
+  if (typeof r.body !== 'object' || r.body === null || Array.isArray(r.body)) problems.push('body must be an object');
+  if (typeof r.hash !== 'string' || !HEX64.test(r.hash)) problems.push('hash must be 64 lowercase hex digits');
+  if (typeof r.sig !== 'string' || !SIG.test(r.sig)) problems.push('sig must be unpadded base64url of 64 bytes');
+  return problems;
+}
+
+/** Parses a record's JSON text under the verifier's strict rules; throws MalformedError. */
+export function parseRecord(text: string): LedgerRecord {
+  const value = parseStrictJson(text);
+  const problems = recordShapeProblems(value);
+  if (problems.length) throw new MalformedError(problems.join('; '));
+  return value as unknown as LedgerRecord;
+}

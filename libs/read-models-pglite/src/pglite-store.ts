@@ -1,0 +1,36 @@
+import { PGlite, types } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import { Migration, ReadModelStore, Row, SqlExecutor, applyMigrations } from '@arbiter/read-models';
+
+const parsers = { [types.INT8]: (value: string) => Number(value) };
+
+/**
+ * The embedded read-model engine: PostgreSQL compiled to WebAssembly (PGlite), keeping its
+ * data directory on disk. One connection; PGlite queues concurrent work itself.
+ */
+export class PgliteReadModelStore implements ReadModelStore {
+  private constructor(private readonly db: PGlite) {}
+
+  static async open(dataDir: string): Promise<PgliteReadModelStore> {
+    mkdirSync(dataDir, { recursive: true });
+    const db = new PGlite(dataDir, { parsers });
+    await db.waitReady;
+    return new PgliteReadModelStore(db);
+  }
+
+  async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db.query<T>(sql, params)).rows;
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => work({ query: async <R extends Row>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }));
+  }
+
+  migrate(migrations: Migration[]): Promise<string[]> {
+    return applyMigrations(this, migrations);
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.closed) await this.db.close();
+  }
+}

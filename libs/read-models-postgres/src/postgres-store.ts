@@ -1,0 +1,47 @@
+import { Pool, PoolClient, types } from 'pg';
+import { Migration, ReadModelStore, Row, SqlExecutor, applyMigrations } from '@arbiter/read-models';
+
+// Same value mapping as the embedded engine: BIGINT as number.
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === types.builtins.INT8 ? (value: string) => Number(value) : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+};
+
+/** Read models in PostgreSQL, through a connection pool. */
+export class PostgresReadModelStore implements ReadModelStore {
+  private constructor(private readonly pool: Pool) {}
+
+  static async open(connectionString: string, options: { max?: number } = {}): Promise<PostgresReadModelStore> {
+    const pool = new Pool({ connectionString, max: options.max ?? 8, types: typeParsers });
+    const client = await pool.connect();
+    client.release();
+    return new PostgresReadModelStore(pool);
+  }
+
+  async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query<T>(sql, params)).rows;
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work({ query: async <R extends Row>(sql: string, params: unknown[] = []) => (await client.query<R>(sql, params)).rows });
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  migrate(migrations: Migration[]): Promise<string[]> {
+    return applyMigrations(this, migrations);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

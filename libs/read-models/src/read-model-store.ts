@@ -1,0 +1,54 @@
+/**
+ * The read-model port: SQL in the PostgreSQL dialect, so one set of migrations and queries
+ * runs on the embedded engine (PGlite) and on PostgreSQL. BIGINT values come back as JS
+ * numbers (every amount and count here is below 2^53), JSON columns as parsed values.
+ */
+
+export type Row = Record<string, unknown>;
+
+export interface SqlExecutor {
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Migration {
+  /** Applied in id order, once; ids never change once released. */
+  id: string;
+  sql: string;
+}
+
+export interface ReadModelStore extends SqlExecutor {
+  /** Runs `work` in one transaction: all of it commits, or none of it. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Applies the migrations not applied yet, each in its own transaction. */
+  migrate(migrations: Migration[]): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  id         TEXT PRIMARY KEY,
+  applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+)`;
+
+/** The migration runner both adapters share. */
+export async function applyMigrations(store: ReadModelStore, migrations: Migration[]): Promise<string[]> {
+  await store.query(MIGRATIONS_TABLE);
+  const done = new Set((await store.query<{ id: string }>('SELECT id FROM schema_migrations')).map((r) => r.id));
+  const applied: string[] = [];
+  for (const m of [...migrations].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (done.has(m.id)) continue;
+    await store.transaction(async (tx) => {
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
+    });
+    applied.push(m.id);
+  }
+  return applied;
+}
+
+/** Splits a migration on semicolons at line ends; migrations keep one statement per such run. */
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
