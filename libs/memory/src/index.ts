@@ -1,0 +1,6 @@
+export * from './migrations';
+export * from './domain-projection';
+export * from './ledger-projection';
+export * from './memory-reader';
+export * from './audit-reader';
+export * from './projectors';

@@ -1,0 +1,4 @@
+export * from './simulator';
+export * from './publish';
+export * from './random';
+export { WAREHOUSES, SKUS } from './world';

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { registerContractsCommand } from './commands/contracts';
+import { registerDemoCommand } from './commands/demo';
+import { registerServeCommand } from './commands/serve';
+import { registerStartCommand } from './commands/start';
+import { CliError, exitOnError } from './output';
+
+const program = new Command('arbiter')
+  .description(
+    'Arbiter: bounded, reasoned decisions for your services, each recorded as a signed, hash-chained ledger entry.\n' +
+      'Configuration comes from environment variables (see `arbiter start --help`).',
+  )
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) })
+  .exitOverride((e) => {
+    throw e.exitCode === 0 ? e : new CliError(e.message, 2);
+  });
+
+registerStartCommand(program);
+registerServeCommand(program);
+registerDemoCommand(program);
+registerContractsCommand(program);
+
+program.parseAsync(process.argv).catch(exitOnError);

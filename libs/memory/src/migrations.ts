@@ -1,0 +1,114 @@
+import type { Migration } from '@arbiter/read-models';
+
+/**
+ * The read-model schema. PostgreSQL dialect, run unchanged by PGlite and PostgreSQL.
+ * Released migrations are never edited; changes come as new ones.
+ */
+export const memoryMigrations: Migration[] = [
+  {
+    id: '0001-memory-and-audit',
+    sql: `
+CREATE TABLE projection_checkpoints (
+  projection TEXT PRIMARY KEY,
+  position   TEXT NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE projection_offsets (
+  projection  TEXT    NOT NULL,
+  topic       TEXT    NOT NULL,
+  partition   INTEGER NOT NULL,
+  next_offset BIGINT  NOT NULL,
+  PRIMARY KEY (projection, topic, partition)
+);
+CREATE TABLE seen_events (
+  event_id TEXT PRIMARY KEY
+);
+CREATE TABLE customers (
+  customer_id          TEXT PRIMARY KEY,
+  country              TEXT,
+  segment              TEXT,
+  registered_at        TIMESTAMPTZ,
+  first_seen           TIMESTAMPTZ NOT NULL,
+  last_seen            TIMESTAMPTZ NOT NULL,
+  events_count         INTEGER NOT NULL DEFAULT 0,
+  orders_count         INTEGER NOT NULL DEFAULT 0,
+  lifetime_value_cents BIGINT  NOT NULL DEFAULT 0,
+  payments_failed      INTEGER NOT NULL DEFAULT 0,
+  payments_succeeded   INTEGER NOT NULL DEFAULT 0,
+  deliveries_on_time   INTEGER NOT NULL DEFAULT 0,
+  deliveries_late      INTEGER NOT NULL DEFAULT 0,
+  disputes_opened      INTEGER NOT NULL DEFAULT 0,
+  usage_reports        INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE customer_orders (
+  order_id       TEXT PRIMARY KEY,
+  customer_id    TEXT        NOT NULL,
+  total_cents    BIGINT      NOT NULL,
+  currency       TEXT        NOT NULL,
+  ship_country   TEXT        NOT NULL,
+  item_count     INTEGER     NOT NULL,
+  placed_at      TIMESTAMPTZ NOT NULL,
+  status         TEXT        NOT NULL,
+  warehouse_id   TEXT,
+  delivered_days INTEGER
+);
+CREATE INDEX customer_orders_by_customer ON customer_orders (customer_id, placed_at DESC);
+CREATE TABLE customer_events (
+  customer_id TEXT        NOT NULL,
+  event_id    TEXT        NOT NULL,
+  type        TEXT        NOT NULL,
+  occurred_at TIMESTAMPTZ NOT NULL,
+  summary     JSONB       NOT NULL,
+  PRIMARY KEY (customer_id, event_id)
+);
+CREATE INDEX customer_events_recent ON customer_events (customer_id, occurred_at DESC);
+CREATE TABLE usage_totals (
+  account_id      TEXT        NOT NULL,
+  metric          TEXT        NOT NULL,
+  total           BIGINT      NOT NULL,
+  last_value      BIGINT      NOT NULL,
+  last_period_end TIMESTAMPTZ NOT NULL,
+  reports         INTEGER     NOT NULL,
+  PRIMARY KEY (account_id, metric)
+);
+CREATE TABLE inventory_levels (
+  warehouse_id TEXT        NOT NULL,
+  sku          TEXT        NOT NULL,
+  on_hand      BIGINT      NOT NULL,
+  updated_at   TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (warehouse_id, sku)
+);
+CREATE TABLE decisions (
+  decision_id      TEXT PRIMARY KEY,
+  customer_id      TEXT        NOT NULL,
+  decision_point   TEXT        NOT NULL,
+  outcome          TEXT        NOT NULL,
+  action           JSONB,
+  subject_ref      TEXT,
+  trigger_event_id TEXT        NOT NULL,
+  trigger_type     TEXT        NOT NULL,
+  policy_id        TEXT,
+  policy_version   INTEGER,
+  reasoner_kind    TEXT,
+  chain            TEXT        NOT NULL,
+  seq              BIGINT      NOT NULL,
+  hash             TEXT        NOT NULL,
+  position         BIGINT      NOT NULL,
+  decided_at       TIMESTAMPTZ NOT NULL,
+  result           TEXT,
+  record           TEXT        NOT NULL
+);
+CREATE INDEX decisions_by_customer ON decisions (customer_id, position DESC);
+CREATE INDEX decisions_by_subject_ref ON decisions (subject_ref);
+CREATE INDEX decisions_by_position ON decisions (position DESC);
+CREATE TABLE chain_heads (
+  chain      TEXT PRIMARY KEY,
+  seq        BIGINT      NOT NULL,
+  hash       TEXT        NOT NULL,
+  entry_type TEXT        NOT NULL,
+  entries    BIGINT      NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+`,
+  },
+];

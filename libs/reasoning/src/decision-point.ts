@@ -1,0 +1,31 @@
+import type { DomainEvent, DomainEventType } from '@arbiter/contracts';
+import type { Json } from '@arbiter/ledger';
+import type { CustomerMemory, MemoryReader } from '@arbiter/memory';
+import type { LoadedPolicy, Proposal } from '@arbiter/policy';
+
+/** What a reasoner is given: the trigger, the customer's memory, facts the point gathered, and the policy. */
+export interface ReasoningInput<E extends DomainEvent = DomainEvent> {
+  event: E;
+  memory: CustomerMemory;
+  facts: { [key: string]: Json };
+  policy: LoadedPolicy;
+}
+
+export interface ReasonerResult {
+  proposal: Proposal | null;
+  /** What the ledger records about the reasoner: kind, name, and for models the model and raw output. */
+  reasoner: { kind: 'heuristic' | 'openai'; name: string; [key: string]: Json };
+}
+
+/** A place where a rule used to be: which events trigger it, whose it is, and what facts it needs. */
+export interface DecisionPoint<T extends DomainEventType = DomainEventType> {
+  id: string;
+  triggers: readonly T[];
+  /** The customer (or account) whose chain records the decision. */
+  subjectOf(event: Extract<DomainEvent, { type: T }>): string;
+  /** The business object the decision is about (order, payment, dispute), to join outcomes later. */
+  subjectRefOf(event: Extract<DomainEvent, { type: T }>): string;
+  gatherFacts(event: Extract<DomainEvent, { type: T }>, memory: MemoryReader): Promise<{ [key: string]: Json }>;
+  /** The offline reasoner: deterministic, explainable, always available. */
+  heuristic(input: ReasoningInput<Extract<DomainEvent, { type: T }>>): ReasonerResult;
+}

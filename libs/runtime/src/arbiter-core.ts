@@ -1,0 +1,70 @@
+import { ChainWriter } from '@arbiter/ledger';
+import { AuditReader, DomainProjector, MemoryReader, StoreProjectionRunner, ledgerProjection } from '@arbiter/memory';
+import { PolicyBook, publishPolicies } from '@arbiter/policy';
+import { DecisionEngine, ReasonerConsumer, decisionPoints, decisionRelay } from '@arbiter/reasoning';
+import type { Logger } from '@arbiter/telemetry';
+import type { ArbiterConfig } from './config';
+import { KeyRing, bootstrapKeys } from './key-ring';
+import { Platform } from './platform';
+
+/**
+ * Everything one Arbiter process needs, wired once: adapters, the chain writer, keys, the
+ * published policies, the readers and the decision engine. Hosts start the parts they run.
+ */
+export class ArbiterCore {
+  private constructor(
+    readonly platform: Platform,
+    readonly writer: ChainWriter,
+    readonly keyRing: KeyRing,
+    readonly policies: PolicyBook,
+    readonly memory: MemoryReader,
+    readonly audit: AuditReader,
+    readonly engine: DecisionEngine,
+  ) {}
+
+  static async open(config: ArbiterConfig, logger: Logger): Promise<ArbiterCore> {
+    const policies = PolicyBook.load(config.policiesDir);
+    const platform = await Platform.open(config, logger);
+    try {
+      const writer = new ChainWriter(platform.store, config.ledgerId, platform.clock);
+      const keyRing = await bootstrapKeys(platform, writer);
+      const { published } = await publishPolicies(writer, keyRing.operator, policies.all());
+      if (published.length) logger.info('policies published to the ledger', { published });
+      const memory = new MemoryReader(platform.readModels);
+      const engine = new DecisionEngine({
+        writer,
+        policies,
+        points: decisionPoints,
+        memory,
+        signer: keyRing.reasoner,
+        clock: platform.clock,
+        logger,
+        metrics: platform.metrics,
+      });
+      return new ArbiterCore(platform, writer, keyRing, policies, memory, new AuditReader(platform.readModels), engine);
+    } catch (e) {
+      await platform.close();
+      throw e;
+    }
+  }
+
+  reasonerConsumer(logger: Logger): ReasonerConsumer {
+    return new ReasonerConsumer(this.platform.bus, this.engine, logger, this.platform.metrics);
+  }
+
+  relay(logger: Logger): StoreProjectionRunner {
+    return decisionRelay(this.platform.store, this.platform.bus, this.platform.readModels, this.platform.config.ledgerId, logger);
+  }
+
+  domainProjector(logger: Logger): DomainProjector {
+    return new DomainProjector(this.platform.bus, { readModels: this.platform.readModels, logger, metrics: this.platform.metrics });
+  }
+
+  ledgerProjection(logger: Logger): StoreProjectionRunner {
+    return ledgerProjection(this.platform.store, { readModels: this.platform.readModels, logger, metrics: this.platform.metrics });
+  }
+
+  close(): Promise<void> {
+    return this.platform.close();
+  }
+}

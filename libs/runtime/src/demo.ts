@@ -1,0 +1,110 @@
+import { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { DomainEvent } from '@arbiter/contracts';
+import { VerificationReport, collectLedgerLeaves, parseRecord, verifyRecords } from '@arbiter/ledger';
+import { Simulator, publishDomainEvents } from '@arbiter/simulator';
+import { ArbiterCore } from './arbiter-core';
+import type { ArbiterConfig } from './config';
+import { AllInOneModule } from './modules/all-in-one.module';
+import { ProjectorService } from './modules/projector.module';
+import { ReasonerService } from './modules/reasoner.module';
+
+export interface DemoOptions {
+  events: number;
+  seed: number;
+  timeoutMs?: number;
+  logger: LoggerService | false;
+  onProgress?: (progress: { phase: 'publishing' | 'deciding'; done: number; total: number }) => void;
+}
+
+export interface DemoReport {
+  ok: boolean;
+  dataDir: string;
+  rootDid: string;
+  events: number;
+  decisionsExpected: number;
+  decisions: number;
+  newDecisions: number;
+  outcomes: Record<string, number>;
+  ledger: { entries: number; chains: number };
+  verification: VerificationReport;
+  elapsedMs: number;
+}
+
+export class DemoTimeoutError extends Error {
+  readonly code = 'demo-timeout';
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs the all-in-one pipeline (without HTTP) on `events` simulated events, waits until every
+ * triggered decision is in the ledger, relayed and projected, then verifies the whole ledger.
+ */
+export async function runDemo(config: ArbiterConfig, options: DemoOptions): Promise<DemoReport> {
+  const started = Date.now();
+  const app = await NestFactory.createApplicationContext(
+    AllInOneModule.forRoot({ ...config, simulator: 'off', apiKey: 'demo-mode-has-no-http-api' }, { http: false }),
+    { logger: options.logger, abortOnError: false },
+  );
+  app.enableShutdownHooks();
+  try {
+    const core = app.get(ArbiterCore);
+    const reasoner = app.get(ReasonerService);
+    const projector = app.get(ProjectorService);
+    const before = await countDecisions(core);
+
+    const events: DomainEvent[] = [...new Simulator({ seed: options.seed }).take(options.events)];
+    for (let i = 0; i < events.length; i += 500) {
+      await publishDomainEvents(core.platform.bus, events.slice(i, i + 500));
+      options.onProgress?.({ phase: 'publishing', done: Math.min(i + 500, events.length), total: events.length });
+    }
+    const expected = events.reduce((n, e) => n + core.engine.pointsFor(e.type).length, 0);
+
+    const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+    for (;;) {
+      const lag = Number(await reasoner.lag());
+      options.onProgress?.({ phase: 'deciding', done: Math.max(0, events.length - lag), total: events.length });
+      const failed = reasoner.relay?.failed ?? projector.ledger?.failed;
+      if (failed) throw failed;
+      if (lag === 0 && (await projector.lag()) === 0n && (await reasoner.relay!.caughtUp()) && (await projector.ledger!.caughtUp())) break;
+      if (Date.now() > deadline) throw new DemoTimeoutError(`not every event was decided within ${options.timeoutMs ?? 600_000} ms`);
+      await sleep(100);
+    }
+
+    const leaves = await collectLedgerLeaves(core.platform.store);
+    const verification = verifyRecords(leaves, { trustRoot: core.keyRing.root, ledger: config.ledgerId });
+    const ids = new Set(events.map((e) => e.id));
+    const outcomes: Record<string, number> = {};
+    let decisions = 0;
+    for (const { text } of leaves) {
+      const record = parseRecord(text);
+      if (record.type !== 'decision' || !ids.has(String((record.body.trigger as { eventId: string }).eventId))) continue;
+      decisions++;
+      const outcome = String((record.body.verdict as { outcome: string }).outcome);
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
+    const after = await countDecisions(core);
+    return {
+      ok: verification.ok && decisions === expected,
+      dataDir: core.platform.dataDir,
+      rootDid: core.keyRing.root,
+      events: events.length,
+      decisionsExpected: expected,
+      decisions,
+      newDecisions: after - before,
+      outcomes,
+      ledger: { entries: verification.entries, chains: verification.chains },
+      verification,
+      elapsedMs: Date.now() - started,
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+async function countDecisions(core: ArbiterCore): Promise<number> {
+  let n = 0;
+  for await (const _ of core.platform.store.readAll({ filter: { eventTypePrefixes: ['arbiter.ledger.v1.decision'] } })) n++;
+  return n;
+}

@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { API_KEY, ApiKeyGuard } from './api-key.guard';
+import { DecisionsController, HealthController, MetricsController } from './controllers';
+
+/** The HTTP API: health (open), metrics and /v1 (API key required). */
+@Module({})
+export class GatewayModule {
+  static register(options: { apiKey: string }): DynamicModule {
+    if (options.apiKey.length < 16) throw new Error('the gateway needs an API key of at least 16 characters');
+    return {
+      module: GatewayModule,
+      controllers: [HealthController, MetricsController, DecisionsController],
+      providers: [{ provide: API_KEY, useValue: options.apiKey }, ApiKeyGuard],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import { BeforeApplicationShutdown, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import type { DomainProjector, StoreProjectionRunner } from '@arbiter/memory';
+import { ArbiterCore } from '../arbiter-core';
+import { libraryLogger } from '../nest-logger';
+
+/** Builds customer memory from the domain topics and the audit views from the ledger. */
+@Injectable()
+export class ProjectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private domain: DomainProjector | null = null;
+  private ledgerRunner: StoreProjectionRunner | null = null;
+
+  constructor(private readonly core: ArbiterCore) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const logger = libraryLogger(new Logger(), 'Projector');
+    this.domain = this.core.domainProjector(logger);
+    await this.domain.start();
+    this.ledgerRunner = this.core.ledgerProjection(logger);
+    await this.ledgerRunner.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.domain?.stop();
+    await this.ledgerRunner?.stop();
+  }
+
+  lag(): Promise<bigint> {
+    return this.domain ? this.domain.lag() : Promise.resolve(0n);
+  }
+
+  get ledger(): StoreProjectionRunner | null {
+    return this.ledgerRunner;
+  }
+}
+
+@Module({ providers: [ProjectorService], exports: [ProjectorService] })
+export class ProjectorModule {}

@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Bus } from '@arbiter/bus';
+import { SqliteBus } from '@arbiter/bus-sqlite';
+import { Clock, systemClock } from '@arbiter/clock';
+import type { EventStore } from '@arbiter/event-store';
+import { SqliteEventStore } from '@arbiter/event-store-sqlite';
+import { FileKeyStore } from '@arbiter/key-store-file';
+import type { KeyStore } from '@arbiter/ledger';
+import { memoryMigrations } from '@arbiter/memory';
+import type { ReadModelStore } from '@arbiter/read-models';
+import { PgliteReadModelStore } from '@arbiter/read-models-pglite';
+import { PostgresReadModelStore } from '@arbiter/read-models-postgres';
+import { Logger, Metrics } from '@arbiter/telemetry';
+import { ArbiterConfig, ConfigError } from './config';
+
+/**
+ * The adapters behind every port, chosen by configuration: embedded engines on disk by
+ * default, PostgreSQL when DATABASE_URL is set.
+ */
+export class Platform {
+  private constructor(
+    readonly config: ArbiterConfig,
+    readonly dataDir: string,
+    readonly store: EventStore,
+    readonly bus: Bus,
+    readonly readModels: ReadModelStore,
+    readonly keys: KeyStore,
+    readonly clock: Clock,
+    readonly metrics: Metrics,
+    readonly logger: Logger,
+    readonly adapters: { store: string; bus: string; readModels: string },
+  ) {}
+
+  static async open(config: ArbiterConfig, logger: Logger, clock: Clock = systemClock): Promise<Platform> {
+    if (config.kafkaBrokers) throw new ConfigError('KAFKA_BROKERS is set, but this build has only the in-process bus; unset it to run all-in-one');
+    if (config.esdbConnectionString) throw new ConfigError('ESDB_CONNECTION_STRING is set, but this build has only the embedded event store; unset it to run all-in-one');
+    const dataDir = resolve(config.dataDir);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const store = new SqliteEventStore(join(dataDir, 'events.db'));
+    const bus = new SqliteBus(join(dataDir, 'bus.db'));
+    let readModels: ReadModelStore;
+    try {
+      readModels = config.databaseUrl ? await PostgresReadModelStore.open(config.databaseUrl) : await PgliteReadModelStore.open(join(dataDir, 'read-models'));
+      await readModels.migrate(memoryMigrations);
+    } catch (e) {
+      await store.close();
+      await bus.close();
+      throw e;
+    }
+    const adapters = { store: 'embedded (SQLite)', bus: 'in-process (SQLite log)', readModels: config.databaseUrl ? 'PostgreSQL' : 'embedded (PGlite)' };
+    return new Platform(config, dataDir, store, bus, readModels, new FileKeyStore(join(dataDir, 'keys')), clock, new Metrics(), logger, adapters);
+  }
+
+  static exists(config: ArbiterConfig): boolean {
+    return existsSync(join(resolve(config.dataDir), 'events.db'));
+  }
+
+  async close(): Promise<void> {
+    await this.bus.close();
+    await this.readModels.close();
+    await this.store.close();
+  }
+}
