@@ -16,21 +16,18 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['type:composition', 'type:adapter', 'type:port', 'type:domain', 'type:util'],
   },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
-  {
-    // Specifications may exercise a domain lib against a real adapter (never the reverse in source).
-    files: ['**/*.spec.ts'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          depConstraints: depConstraints.map((c) =>
-            c.sourceTag === 'type:util' ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:adapter'] },
-          ),
-        },
-      ],
-    },
-  },
+];
+
+// Specifications may exercise a domain lib against a real adapter (never the reverse in source).
+const specDepConstraints = depConstraints.map((c) =>
+  c.sourceTag === 'type:util' || c.sourceTag === 'type:e2e'
+    ? c
+    : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:adapter'] },
+);
+
+const boundaries = (constraints) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints },
 ];
 
 export default [
@@ -40,27 +37,12 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        { enforceBuildableLibDependency: false, allow: [], depConstraints },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(depConstraints),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
+      // Strict null checks already apply; the remaining assertions mark invariants the code just established.
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
-  {
-    // Specifications may exercise a domain lib against a real adapter (never the reverse in source).
-    files: ['**/*.spec.ts'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          depConstraints: depConstraints.map((c) =>
-            c.sourceTag === 'type:util' ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:adapter'] },
-          ),
-        },
-      ],
-    },
-  },
+  { files: ['**/*.spec.ts'], rules: { '@nx/enforce-module-boundaries': boundaries(specDepConstraints) } },
 ];

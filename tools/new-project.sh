@@ -14,13 +14,10 @@ cat > "$dir/project.json" <<JSON
   "\$schema": "${up}node_modules/nx/schemas/project-schema.json",
   "sourceRoot": "$dir/src",
   "projectType": "$([ "$kind" = libs ] && echo library || echo application)",
-  "tags": [$tagjson],
-  "targets": {
-    "lint": {},
-    "test": {}
-  }
+  "tags": [$tagjson]
 }
 JSON
+# Jest's Nx plugin gives a project a test target once it has this file (and its first spec).
 cat > "$dir/jest.config.js" <<JS
 module.exports = { ...require('${up}jest.preset.js'), displayName: '$pname', rootDir: __dirname };
 JS

@@ -178,48 +178,51 @@ export class SqliteEventStore implements EventStore {
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
     this.assertOpen();
-    let after = options.after && options.after !== 'start' ? options.after.commit : 0n;
-    let open = true;
-    let wake: (() => void) | null = null;
-    let appendedSinceRead = false;
+    const state = { open: true, appendedSinceRead: false, wake: null as (() => void) | null };
     const onAppend = () => {
-      appendedSinceRead = true;
-      wake?.();
+      state.appendedSinceRead = true;
+      state.wake?.();
     };
     this.appended.on('append', onAppend);
-    const page = this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?');
-    const store = this;
     const close = async () => {
-      open = false;
-      store.appended.off('append', onAppend);
-      wake?.();
+      state.open = false;
+      this.appended.off('append', onAppend);
+      state.wake?.();
     };
-    async function* events(): AsyncGenerator<StoredEvent> {
-      try {
-        while (open && !store.closed) {
-          appendedSinceRead = false;
-          const rows = page.all(after, PAGE);
-          for (const row of rows) {
-            after = BigInt(row.position);
-            if (matchesFilter(options.filter, row.stream, row.type)) yield toStored(row);
-            if (!open) return;
-          }
-          if (rows.length === PAGE || appendedSinceRead) continue;
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, POLL_MS);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = null;
-        }
-      } finally {
-        await close();
-      }
-    }
-    const iterator = events();
+    const iterator = this.follow(options, state, close);
     return { [Symbol.asyncIterator]: () => iterator, close };
+  }
+
+  /** History first, then waits for an append (or polls, for writers in other processes). */
+  private async *follow(
+    options: SubscribeAllOptions,
+    state: { open: boolean; appendedSinceRead: boolean; wake: (() => void) | null },
+    close: () => Promise<void>,
+  ): AsyncGenerator<StoredEvent> {
+    let after = options.after && options.after !== 'start' ? options.after.commit : 0n;
+    const page = this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?');
+    try {
+      while (state.open && !this.closed) {
+        state.appendedSinceRead = false;
+        const rows = page.all(after, PAGE);
+        for (const row of rows) {
+          after = BigInt(row.position);
+          if (matchesFilter(options.filter, row.stream, row.type)) yield toStored(row);
+          if (!state.open) return;
+        }
+        if (rows.length === PAGE || state.appendedSinceRead) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, POLL_MS);
+          state.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        state.wake = null;
+      }
+    } finally {
+      await close();
+    }
   }
 
   async headPosition(): Promise<Position | null> {

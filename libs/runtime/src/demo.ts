@@ -1,4 +1,4 @@
-import { LoggerService } from '@nestjs/common';
+import { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DomainEvent } from '@arbiter/contracts';
 import { VerificationReport, collectLedgerLeaves, parseRecord, verifyRecords } from '@arbiter/ledger';
@@ -50,8 +50,6 @@ export async function runDemo(config: ArbiterConfig, options: DemoOptions): Prom
   app.enableShutdownHooks();
   try {
     const core = app.get(ArbiterCore);
-    const reasoner = app.get(ReasonerService);
-    const projector = app.get(ProjectorService);
     const before = await countDecisions(core);
 
     const events: DomainEvent[] = [...new Simulator({ seed: options.seed }).take(options.events)];
@@ -61,16 +59,10 @@ export async function runDemo(config: ArbiterConfig, options: DemoOptions): Prom
     }
     const expected = events.reduce((n, e) => n + core.engine.pointsFor(e.type).length, 0);
 
-    const deadline = Date.now() + (options.timeoutMs ?? 600_000);
-    for (;;) {
-      const lag = Number(await reasoner.lag());
-      options.onProgress?.({ phase: 'deciding', done: Math.max(0, events.length - lag), total: events.length });
-      const failed = reasoner.relay?.failed ?? projector.ledger?.failed;
-      if (failed) throw failed;
-      if (lag === 0 && (await projector.lag()) === 0n && (await reasoner.relay!.caughtUp()) && (await projector.ledger!.caughtUp())) break;
-      if (Date.now() > deadline) throw new DemoTimeoutError(`not every event was decided within ${options.timeoutMs ?? 600_000} ms`);
-      await sleep(100);
-    }
+    await waitUntilSettled(app, {
+      timeoutMs: options.timeoutMs ?? 600_000,
+      onLag: (lag) => options.onProgress?.({ phase: 'deciding', done: Math.max(0, events.length - lag), total: events.length }),
+    });
 
     const leaves = await collectLedgerLeaves(core.platform.store);
     const verification = verifyRecords(leaves, { trustRoot: core.keyRing.root, ledger: config.ledgerId });
@@ -100,6 +92,25 @@ export async function runDemo(config: ArbiterConfig, options: DemoOptions): Prom
     };
   } finally {
     await app.close();
+  }
+}
+
+/**
+ * Waits until the running pipeline has nothing left to do: every domain event decided on and
+ * projected, every decision relayed, every ledger record in the audit views.
+ */
+export async function waitUntilSettled(app: INestApplicationContext, options: { timeoutMs: number; onLag?: (lag: number) => void }): Promise<void> {
+  const reasoner = app.get(ReasonerService);
+  const projector = app.get(ProjectorService);
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const lag = Number(await reasoner.lag());
+    options.onLag?.(lag);
+    const failed = reasoner.relay?.failed ?? projector.ledger?.failed;
+    if (failed) throw failed;
+    if (lag === 0 && (await projector.lag()) === 0n && (await reasoner.relay!.caughtUp()) && (await projector.ledger!.caughtUp())) return;
+    if (Date.now() > deadline) throw new DemoTimeoutError(`the pipeline did not settle within ${options.timeoutMs} ms`);
+    await sleep(50);
   }
 }
 

@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '@arbiter/clock';
+import { SqliteEventStore } from '@arbiter/event-store-sqlite';
+import { ChainWriter } from './chain-writer';
+import { didKeyFromPublicKey } from './crypto/did-key';
+import { generateSecretKey, nativeSigningKey, publicKeyOf, signNative } from './crypto/ed25519';
+import { collectLedgerLeaves } from './read-ledger';
+import { Signer } from './record';
+import { verifyRecords } from './verify';
+
+function newSigner(name: string): Signer {
+  const secret = generateSecretKey();
+  const key = nativeSigningKey(secret);
+  return { name, did: didKeyFromPublicKey(publicKeyOf(secret)), sign: async (m) => signNative(key, m) };
+}
+
+describe('writing chains to the event store', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const root = newSigner('root');
+  const reasoner = newSigner('reasoner');
+  const clock = new ManualClock('2026-04-01T00:00:00.000Z');
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'arbiter-writer-'));
+    store = new SqliteEventStore(join(dir, 'events.db'));
+    await new ChainWriter(store, 'acme', clock).append({
+      chain: 'keys', type: 'key', eventId: '00000000-0000-5000-8000-000000000001', signer: root,
+      body: { action: 'register', key: reasoner.did, name: 'reasoner', roles: ['decide'], notBefore: '2026-01-01T00:00:00.000Z', notAfter: null },
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const decision = (n: number) => ({
+    chain: 'decisions-cus_1', type: 'decision' as const, signer: reasoner,
+    eventId: `00000000-0000-5000-8000-${String(n).padStart(12, '0')}`,
+    body: { decisionId: `d${n}`, decisionPoint: 'p', trigger: { eventId: `e${n}` } },
+  });
+
+  it('two writers racing on one chain never fork it: the loser reads the head back and appends after', async () => {
+    const a = new ChainWriter(store, 'acme', clock);
+    const b = new ChainWriter(store, 'acme', clock);
+    await a.append(decision(1));
+    await b.append(decision(2));
+    await Promise.all([a.append(decision(3)), b.append(decision(4)), a.append(decision(5)), b.append(decision(6))]);
+    const report = verifyRecords(await collectLedgerLeaves(store), { trustRoot: root.did });
+    expect(report).toMatchObject({ ok: true, entries: 7, chains: 2 });
+  });
+
+  it('recognises a retried entry by its event id and writes nothing', async () => {
+    const writer = new ChainWriter(store, 'acme', clock);
+    const first = await writer.append(decision(1));
+    const again = await new ChainWriter(store, 'acme', clock).append(decision(1));
+    expect(again.duplicate).toBe(true);
+    expect(again.record.hash).toBe(first.record.hash);
+    expect((await collectLedgerLeaves(store)).length).toBe(2);
+  });
+});
