@@ -13,3 +13,4 @@ export * from './modules/all-in-one.module';
 export * from './gateway/gateway.module';
 export * from './gateway/api-key.guard';
 export * from './hosts';
+export * from './data-dir-lock';

@@ -13,6 +13,7 @@ import { PgliteReadModelStore } from '@arbiter/read-models-pglite';
 import { PostgresReadModelStore } from '@arbiter/read-models-postgres';
 import { Logger, Metrics } from '@arbiter/telemetry';
 import { ArbiterConfig, ConfigError } from './config';
+import { lockDataDir } from './data-dir-lock';
 
 /**
  * The adapters behind every port, chosen by configuration: embedded engines on disk by
@@ -30,6 +31,7 @@ export class Platform {
     readonly metrics: Metrics,
     readonly logger: Logger,
     readonly adapters: { store: string; bus: string; readModels: string },
+    private readonly unlock: () => void,
   ) {}
 
   static async open(config: ArbiterConfig, logger: Logger, clock: Clock = systemClock): Promise<Platform> {
@@ -37,6 +39,7 @@ export class Platform {
     if (config.esdbConnectionString) throw new ConfigError('ESDB_CONNECTION_STRING is set, but this build has only the embedded event store; unset it to run all-in-one');
     const dataDir = resolve(config.dataDir);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const unlock = config.databaseUrl ? () => undefined : lockDataDir(dataDir);
     const store = new SqliteEventStore(join(dataDir, 'events.db'));
     const bus = new SqliteBus(join(dataDir, 'bus.db'));
     let readModels: ReadModelStore;
@@ -46,10 +49,11 @@ export class Platform {
     } catch (e) {
       await store.close();
       await bus.close();
+      unlock();
       throw e;
     }
     const adapters = { store: 'embedded (SQLite)', bus: 'in-process (SQLite log)', readModels: config.databaseUrl ? 'PostgreSQL' : 'embedded (PGlite)' };
-    return new Platform(config, dataDir, store, bus, readModels, new FileKeyStore(join(dataDir, 'keys')), clock, new Metrics(), logger, adapters);
+    return new Platform(config, dataDir, store, bus, readModels, new FileKeyStore(join(dataDir, 'keys')), clock, new Metrics(), logger, adapters, unlock);
   }
 
   static exists(config: ArbiterConfig): boolean {
@@ -60,5 +64,6 @@ export class Platform {
     await this.bus.close();
     await this.readModels.close();
     await this.store.close();
+    this.unlock();
   }
 }

@@ -32,7 +32,12 @@ export function registerStartCommand(program: Command): void {
       const logger = createNestLogger(config.logFormat);
       const app = await NestFactory.create(AllInOneModule.forRoot({ ...config, apiKey: key.apiKey }), { logger, abortOnError: false });
       app.enableShutdownHooks();
-      await app.listen(config.port, config.host);
+      try {
+        await app.listen(config.port, config.host);
+      } catch (e) {
+        await app.close();
+        throw e;
+      }
       const core = app.get(ArbiterCore);
       const url = `http://${config.host}:${config.port}`;
       const shownKey = key.source === 'environment' ? '(from ARBITER_API_KEY)' : `${key.apiKey}  (${key.source === 'generated' ? 'generated; ' : ''}kept in ${key.file})`;
