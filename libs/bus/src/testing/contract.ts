@@ -134,6 +134,19 @@ export function describeBusContract(name: string, open: () => Promise<BusFixture
         bus = await fixture.reopen();
         expect((await consumeN(bus, group, [topic], 1)).map(text)).toEqual(['3']);
       });
+
+      it('still refuses a dedupe key after a close and reopen (a producer resending after a crash)', async () => {
+        if (!fixture.reopen) throw new Error('a durable adapter fixture must provide reopen');
+        await bus.publish(topic, [{ key: 'a', value: 'first', headers: { [DEDUPE_HEADER]: 'decision-1' } }]);
+        bus = await fixture.reopen();
+        await bus.publish(topic, [
+          { key: 'a', value: 'resent', headers: { [DEDUPE_HEADER]: 'decision-1' } },
+          { key: 'a', value: 'next', headers: { [DEDUPE_HEADER]: 'decision-2' } },
+        ]);
+        const group = `g-${randomUUID()}`;
+        expect((await consumeN(bus, group, [topic], 2)).map(text)).toEqual(['first', 'next']);
+        expect(await bus.lag(group, [topic])).toBe(0n);
+      });
     }
   });
 }

@@ -1,0 +1,195 @@
+import { Admin, Consumer as KafkaConsumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
+import { Batch, Bus, BusMessage, ConsumeOptions, Consumer, DEDUPE_HEADER, OutgoingMessage, TopicSpec } from '@arbiter/bus';
+import { SeenKeys } from './seen-keys';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId?: string;
+  /** How many of each partition's newest messages are read to learn which dedupe keys were sent before a restart. */
+  dedupeWindow?: number;
+}
+
+const DEFAULT_PARTITIONS = 4;
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? String(v[0]) : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+  }
+  return out;
+}
+
+function toBusMessage(topic: string, partition: number, m: KafkaMessage): BusMessage {
+  return {
+    topic,
+    partition,
+    offset: BigInt(m.offset),
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value ? new Uint8Array(m.value.buffer, m.value.byteOffset, m.value.byteLength) : new Uint8Array(),
+    headers: headersOf(m.headers),
+    timestamp: new Date(Number(m.timestamp)),
+  };
+}
+
+/**
+ * The bus on Apache Kafka (kafkajs): the subject is the message key, so one customer's
+ * events stay in one partition, in order; the idempotent producer writes each send once;
+ * consumers commit offset + 1 only after the handler resolves (at-least-once).
+ */
+export class KafkaBus implements Bus {
+  private readonly kafka: Kafka;
+  private admin: Admin | null = null;
+  private producer: Producer | null = null;
+  private readonly consumers = new Set<Consumer>();
+  private readonly seen = new Map<string, Promise<SeenKeys>>();
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? 'arbiter',
+      brokers: options.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { initialRetryTime: 200, retries: 8 },
+    });
+  }
+
+  private async connectedAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      this.producer = producer;
+    }
+    return this.producer;
+  }
+
+  async ensureTopics(topics: TopicSpec[]): Promise<void> {
+    const admin = await this.connectedAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return;
+    await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })) });
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const needsDedupe = messages.some((m) => m.headers?.[DEDUPE_HEADER] !== undefined);
+    const seen = needsDedupe ? await this.seenKeys(topic) : null;
+    const batch = seen ? messages.filter((m) => seen.claim(m.headers?.[DEDUPE_HEADER])) : messages;
+    if (batch.length === 0) return;
+    await this.ensureTopics([{ name: topic, partitions: DEFAULT_PARTITIONS }]);
+    const producer = await this.connectedProducer();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: batch.map((m) => ({ key: m.key, value: typeof m.value === 'string' ? m.value : Buffer.from(m.value), headers: m.headers })),
+    });
+  }
+
+  /** Dedupe keys already on the topic, learnt once per topic from its newest messages. */
+  private seenKeys(topic: string): Promise<SeenKeys> {
+    let seen = this.seen.get(topic);
+    if (!seen) {
+      seen = SeenKeys.load(this.kafka, topic, this.options.dedupeWindow ?? 10_000);
+      this.seen.set(topic, seen);
+      seen.catch(() => this.seen.delete(topic));
+    }
+    return seen;
+  }
+
+  async consume(options: ConsumeOptions): Promise<Consumer> {
+    await this.ensureTopics(options.topics.map((name) => ({ name, partitions: DEFAULT_PARTITIONS })));
+    const max = options.maxBatchSize ?? 500;
+    const consumer: KafkaConsumer = this.kafka.consumer({ groupId: options.group, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    let failure: Error | null = null;
+    let stopping = false;
+    let inFlight: Promise<void> = Promise.resolve();
+    let settle!: (error: Error | null) => void;
+    const finished = new Promise<Error | null>((resolve) => (settle = resolve));
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+
+    const eachBatch = async (payload: EachBatchPayload) => {
+      let done!: () => void;
+      inFlight = new Promise<void>((resolve) => (done = resolve));
+      try {
+        await handleBatch(payload);
+      } finally {
+        done();
+      }
+    };
+    const handleBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+      for (let i = 0; i < batch.messages.length && isRunning() && !isStale() && !failure && !stopping; i += max) {
+        const chunk: Batch = { topic: batch.topic, partition: batch.partition, messages: batch.messages.slice(i, i + max).map((m) => toBusMessage(batch.topic, batch.partition, m)) };
+        try {
+          await options.eachBatch(chunk);
+        } catch (e) {
+          // Stop without committing: the batch is redelivered to whoever consumes next.
+          failure = e as Error;
+          consumer.pause(options.topics.map((topic) => ({ topic })));
+          setImmediate(() => void consumer.disconnect().finally(() => settle(failure)));
+          return;
+        }
+        const last = chunk.messages[chunk.messages.length - 1].offset;
+        resolveOffset(last.toString());
+        // Kafka's rule: commit the offset of the next message to read.
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (last + 1n).toString() }]);
+        await heartbeat();
+      }
+    };
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) settle(event.payload.error);
+    });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+
+    const handle: Consumer = {
+      done: finished.then((error) => {
+        if (error) throw error;
+      }),
+      stop: async () => {
+        // Let the batch in hand finish and commit before leaving the group.
+        stopping = true;
+        await inFlight;
+        await consumer.disconnect();
+        settle(failure);
+        this.consumers.delete(handle);
+        await handle.done.catch(() => undefined);
+      },
+    };
+    handle.done.catch(() => this.consumers.delete(handle));
+    this.consumers.add(handle);
+    return handle;
+  }
+
+  async lag(group: string, topics: string[]): Promise<bigint> {
+    const admin = await this.connectedAdmin();
+    const committed = await admin.fetchOffsets({ groupId: group, topics });
+    let lag = 0n;
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
+      for (const end of ends) {
+        const at = mine.find((p) => p.partition === end.partition)?.offset ?? '-1';
+        const from = at === '-1' ? BigInt(end.low) : BigInt(at);
+        lag += BigInt(end.high) - from;
+      }
+    }
+    return lag;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    await this.producer?.disconnect();
+    await this.admin?.disconnect();
+    this.producer = null;
+    this.admin = null;
+  }
+}
