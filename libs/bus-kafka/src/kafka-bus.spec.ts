@@ -1,6 +1,6 @@
 import { describeBusContract } from '@arbiter/bus/testing';
 import { KafkaBus } from './kafka-bus';
-import { testBrokers } from './testing-broker';
+import { testBrokers } from './testing';
 
 const brokers = testBrokers();
 

@@ -43,6 +43,7 @@ export class KafkaBus implements Bus {
   private producer: Producer | null = null;
   private readonly consumers = new Set<Consumer>();
   private readonly seen = new Map<string, Promise<SeenKeys>>();
+  private readonly knownTopics = new Set<string>();
 
   constructor(private readonly options: KafkaBusOptions) {
     this.kafka = new Kafka({
@@ -72,11 +73,14 @@ export class KafkaBus implements Bus {
   }
 
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
+    if (topics.every((t) => this.knownTopics.has(t.name))) return;
     const admin = await this.connectedAdmin();
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length === 0) return;
-    await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })) });
+    if (missing.length > 0) {
+      await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })) });
+    }
+    for (const t of topics) this.knownTopics.add(t.name);
   }
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
@@ -128,7 +132,12 @@ export class KafkaBus implements Bus {
     };
     const handleBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
       for (let i = 0; i < batch.messages.length && isRunning() && !isStale() && !failure && !stopping; i += max) {
-        const chunk: Batch = { topic: batch.topic, partition: batch.partition, messages: batch.messages.slice(i, i + max).map((m) => toBusMessage(batch.topic, batch.partition, m)) };
+        const chunk: Batch = {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: batch.messages.slice(i, i + max).map((m) => toBusMessage(batch.topic, batch.partition, m)),
+          heartbeat,
+        };
         try {
           await options.eachBatch(chunk);
         } catch (e) {

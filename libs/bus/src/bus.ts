@@ -26,6 +26,8 @@ export interface Batch {
   partition: number;
   /** In offset order; the whole batch is committed once the handler resolves. */
   messages: BusMessage[];
+  /** Tells the group this consumer is alive while a handler waits (e.g. backing off); Kafka needs it. */
+  heartbeat?: () => Promise<void>;
 }
 
 export interface TopicSpec {

@@ -65,6 +65,7 @@ export function eachMessageWithDeadLetters(
           if (options.stopping?.()) throw new ConsumerStoppingError('stopped while retrying');
           options.onRetry?.(message, error, attempt);
           await sleep(Math.min(cap, base * 2 ** Math.min(attempt - 1, 16)) * (0.5 + Math.random() / 2));
+          await batch.heartbeat?.();
         }
       }
     }

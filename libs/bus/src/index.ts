@@ -1,2 +1,3 @@
 export * from './bus';
 export * from './dead-letter';
+export * from './prefixed-bus';

@@ -41,7 +41,7 @@ describe('customer memory', () => {
 
   async function project(events: DomainEvent[], raw: string[] = []): Promise<void> {
     await bus.publish('commerce.orders', [...events.map((e) => ({ key: e.subject, value: JSON.stringify(e) })), ...raw.map((value) => ({ key: 'x', value }))]);
-    const projector = new DomainProjector(bus, { readModels });
+    const projector = new DomainProjector(bus, { readModels }, 'test.projector');
     await projector.start();
     while ((await projector.lag()) > 0n) await new Promise((r) => setTimeout(r, 20));
     await projector.stop();

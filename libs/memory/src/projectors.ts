@@ -8,6 +8,10 @@ import { projectDomainEvent } from './domain-projection';
 import { projectLedgerRecord } from './ledger-projection';
 
 export const MEMORY_PROJECTION = 'customer-memory';
+
+export function projectorGroup(ledger: string): string {
+  return `${ledger}.projector`;
+}
 export const LEDGER_PROJECTION = 'ledger-audit';
 
 export interface ProjectorDeps {
@@ -27,7 +31,7 @@ export class DomainProjector {
   constructor(
     private readonly bus: Bus,
     private readonly deps: ProjectorDeps,
-    readonly group = 'arbiter-projector',
+    readonly group: string,
   ) {}
 
   async start(): Promise<void> {

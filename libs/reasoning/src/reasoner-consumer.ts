@@ -4,7 +4,10 @@ import { StoreUnavailableError } from '@arbiter/event-store';
 import { Logger, Metrics, silentLogger } from '@arbiter/telemetry';
 import type { DecisionEngine } from './decision-engine';
 
-export const REASONER_GROUP = 'arbiter-reasoner';
+/** Each ledger is its own consumer of the domain topics: its reasoners share one group. */
+export function reasonerGroup(ledger: string): string {
+  return `${ledger}.reasoner`;
+}
 
 const isTransient = (e: unknown) =>
   e instanceof StoreUnavailableError || ['SQLITE_BUSY', 'SQLITE_LOCKED', 'ECONNREFUSED', 'ECONNRESET'].includes(String((e as { code?: unknown }).code));
@@ -22,8 +25,8 @@ export class ReasonerConsumer {
     private readonly bus: Bus,
     private readonly engine: DecisionEngine,
     private readonly logger: Logger = silentLogger,
-    private readonly metrics?: Metrics,
-    readonly group = REASONER_GROUP,
+    private readonly metrics: Metrics | undefined,
+    readonly group: string,
   ) {}
 
   async start(): Promise<void> {

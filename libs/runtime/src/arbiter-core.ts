@@ -1,7 +1,7 @@
 import { ChainWriter } from '@arbiter/ledger';
-import { AuditReader, DomainProjector, MemoryReader, StoreProjectionRunner, ledgerProjection } from '@arbiter/memory';
+import { AuditReader, DomainProjector, MemoryReader, StoreProjectionRunner, ledgerProjection, projectorGroup } from '@arbiter/memory';
 import { PolicyBook, publishPolicies } from '@arbiter/policy';
-import { DecisionEngine, ReasonerConsumer, decisionPoints, decisionRelay } from '@arbiter/reasoning';
+import { DecisionEngine, ReasonerConsumer, decisionPoints, decisionRelay, reasonerGroup } from '@arbiter/reasoning';
 import type { Logger } from '@arbiter/telemetry';
 import type { ArbiterConfig } from './config';
 import { KeyRing, bootstrapKeys } from './key-ring';
@@ -49,7 +49,7 @@ export class ArbiterCore {
   }
 
   reasonerConsumer(logger: Logger): ReasonerConsumer {
-    return new ReasonerConsumer(this.platform.bus, this.engine, logger, this.platform.metrics);
+    return new ReasonerConsumer(this.platform.bus, this.engine, logger, this.platform.metrics, reasonerGroup(this.platform.config.ledgerId));
   }
 
   relay(logger: Logger): StoreProjectionRunner {
@@ -57,7 +57,7 @@ export class ArbiterCore {
   }
 
   domainProjector(logger: Logger): DomainProjector {
-    return new DomainProjector(this.platform.bus, { readModels: this.platform.readModels, logger, metrics: this.platform.metrics });
+    return new DomainProjector(this.platform.bus, { readModels: this.platform.readModels, logger, metrics: this.platform.metrics }, projectorGroup(this.platform.config.ledgerId));
   }
 
   ledgerProjection(logger: Logger): StoreProjectionRunner {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Bus } from '@arbiter/bus';
+import { Bus, withTopicPrefix } from '@arbiter/bus';
+import { KafkaBus } from '@arbiter/bus-kafka';
 import { SqliteBus } from '@arbiter/bus-sqlite';
 import { Clock, systemClock } from '@arbiter/clock';
 import type { EventStore } from '@arbiter/event-store';
@@ -35,13 +36,17 @@ export class Platform {
   ) {}
 
   static async open(config: ArbiterConfig, logger: Logger, clock: Clock = systemClock): Promise<Platform> {
-    if (config.kafkaBrokers) throw new ConfigError('KAFKA_BROKERS is set, but this build has only the in-process bus; unset it to run all-in-one');
     if (config.esdbConnectionString) throw new ConfigError('ESDB_CONNECTION_STRING is set, but this build has only the embedded event store; unset it to run all-in-one');
     const dataDir = resolve(config.dataDir);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const unlock = config.databaseUrl ? () => undefined : lockDataDir(dataDir);
     const store = new SqliteEventStore(join(dataDir, 'events.db'));
-    const bus = new SqliteBus(join(dataDir, 'bus.db'));
+    const bus: Bus = withTopicPrefix(
+      config.kafkaBrokers
+        ? new KafkaBus({ brokers: config.kafkaBrokers.split(',').map((b) => b.trim()), clientId: `arbiter-${process.pid}` })
+        : new SqliteBus(join(dataDir, 'bus.db')),
+      config.topicPrefix,
+    );
     let readModels: ReadModelStore;
     try {
       readModels = config.databaseUrl ? await PostgresReadModelStore.open(config.databaseUrl) : await PgliteReadModelStore.open(join(dataDir, 'read-models'));
@@ -52,7 +57,7 @@ export class Platform {
       unlock();
       throw e;
     }
-    const adapters = { store: 'embedded (SQLite)', bus: 'in-process (SQLite log)', readModels: config.databaseUrl ? 'PostgreSQL' : 'embedded (PGlite)' };
+    const adapters = { store: 'embedded (SQLite)', bus: config.kafkaBrokers ? `Kafka (${config.kafkaBrokers})` : 'in-process (SQLite log)', readModels: config.databaseUrl ? 'PostgreSQL' : 'embedded (PGlite)' };
     return new Platform(config, dataDir, store, bus, readModels, new FileKeyStore(join(dataDir, 'keys')), clock, new Metrics(), logger, adapters, unlock);
   }
 

@@ -4,7 +4,7 @@ import { consumeN } from '@arbiter/bus/testing';
 import { LedgerRecord, collectLedgerLeaves, parseRecord, verifyRecords } from '@arbiter/ledger';
 import type { CustomerMemory, DecisionView } from '@arbiter/memory';
 import { Simulator, publishDomainEvents } from '@arbiter/simulator';
-import { API_KEY, Running, freshDataDir, startAllInOne } from './harness';
+import { API_KEY, BUSES, Running, freshDataDir, startAllInOne } from './harness';
 
 const get = (r: Running, path: string) => fetch(`${r.url}${path}`, { headers: { authorization: `Bearer ${API_KEY}` } });
 
@@ -19,14 +19,14 @@ async function decisionsByTrigger(r: Running): Promise<Map<string, number>> {
   return counts;
 }
 
-describe('all-in-one: from domain event to signed decision and the projections it feeds', () => {
+describe.each(BUSES)('all-in-one on the %s: from domain event to signed decision and the projections it feeds', (_bus, busConfig) => {
   const dataDir = freshDataDir();
   const events: DomainEvent[] = [...new Simulator({ seed: 11 }).take(400)];
   const orders = events.filter((e) => e.type === 'order.placed');
   let running: Running;
 
   beforeAll(async () => {
-    running = await startAllInOne(dataDir);
+    running = await startAllInOne(dataDir, busConfig());
     await publishDomainEvents(running.core.platform.bus, events);
     await running.settle();
   });
@@ -77,19 +77,20 @@ describe('all-in-one: from domain event to signed decision and the projections i
   });
 });
 
-describe('all-in-one across a restart', () => {
+describe.each(BUSES)('all-in-one on the %s across a restart', (_bus, busConfig) => {
   it('resumes from its checkpoints: redelivered events add no decisions, new ones continue the chains', async () => {
     const dataDir = freshDataDir();
+    const config = busConfig();
     const simulator = new Simulator({ seed: 21 });
     const first = [...simulator.take(150)];
     const second = [...simulator.take(150)];
-    let running = await startAllInOne(dataDir);
+    let running = await startAllInOne(dataDir, config);
     await publishDomainEvents(running.core.platform.bus, first);
     await running.settle();
     const before = await decisionsByTrigger(running);
     await running.close();
 
-    running = await startAllInOne(dataDir);
+    running = await startAllInOne(dataDir, config);
     await publishDomainEvents(running.core.platform.bus, [...first, ...second]);
     await running.settle();
     const after = await decisionsByTrigger(running);

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { consumeN } from '@arbiter/bus/testing';
 import { collectLedgerLeaves, verifyRecords } from '@arbiter/ledger';
 import { Simulator, publishDomainEvents } from '@arbiter/simulator';
-import { Running, freshDataDir, startAllInOne } from './harness';
+import { BUSES, Running, freshDataDir, startAllInOne } from './harness';
 
-describe('bad input on the domain topics', () => {
+describe.each(BUSES)('bad input on the domain topics (%s)', (_bus, busConfig) => {
   let running: Running;
   beforeAll(async () => {
-    running = await startAllInOne(freshDataDir());
+    running = await startAllInOne(freshDataDir(), busConfig());
   });
   afterAll(() => running.close());
 

@@ -1,6 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { testBrokers } from '@arbiter/bus-kafka/testing';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +10,19 @@ import { AllInOneModule, ArbiterConfig, ArbiterCore, configFromEnv, waitUntilSet
 
 export const API_KEY = 'e2e-test-key-0123456789abcdef';
 export const POLICIES = join(__dirname, '..', '..', '..', 'policies');
+
+/** The buses every pipeline test runs on: the in-process log, and a real Kafka broker. */
+export const BUSES: [string, () => Partial<ArbiterConfig>][] = [
+  ['in-process bus', () => ({})],
+  [
+    'Kafka bus',
+    () => {
+      // A prefix and a ledger of its own keep each test's topics and consumer groups apart on the shared broker.
+      const run = randomUUID().slice(0, 8);
+      return { kafkaBrokers: testBrokers().join(','), topicPrefix: `e2e-${run}.`, ledgerId: `e2e-${run}` };
+    },
+  ],
+];
 
 export function freshDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'arbiter-e2e-'));
