@@ -15,6 +15,8 @@ const depConstraints = [
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: ['type:composition', 'type:adapter', 'type:port', 'type:domain', 'type:util'],
   },
+  // The typed client service teams embed: contracts and nothing of Arbiter's insides.
+  { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
 ];
 

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Consumer, Kafka, Producer, logLevel } from 'kafkajs';
+import { DECISIONS_TOPIC, DecisionMadeData, DomainEvent, DomainEventData, DomainEventType, decisionMadeData, parseDomainEvent, topicOf } from '@arbiter/contracts';
+
+export interface ArbiterClientOptions {
+  brokers: string[];
+  /** The CloudEvents `source` of what this service publishes, e.g. `/shop/orders`. */
+  source: string;
+  clientId?: string;
+  /** The environment prefix Arbiter runs with (ARBITER_TOPIC_PREFIX), if any. */
+  topicPrefix?: string;
+  /** How many decisions to remember for awaitDecision calls that come late. */
+  remember?: number;
+}
+
+/** What a service publishes: the event's type, subject and data; the client fills in the envelope. */
+export type EventToPublish<T extends DomainEventType = DomainEventType> = {
+  [K in T]: { type: K; subject: string; data: DomainEventData[K]; id?: string; time?: string };
+}[T];
+
+export interface DecisionEvent {
+  id: string;
+  subject: string;
+  time: string;
+  data: DecisionMadeData;
+}
+
+export class DecisionTimeoutError extends Error {
+  readonly code = 'decision-timeout';
+}
+
+/**
+ * The service team's side of Arbiter: publish domain events (validated against the contracts
+ * before they leave) and wait for the decision Arbiter makes about one of them.
+ */
+export class ArbiterClient {
+  private readonly decisions = new Map<string, DecisionEvent>();
+  private readonly waiters = new Map<string, ((d: DecisionEvent) => void)[]>();
+
+  private constructor(
+    private readonly options: ArbiterClientOptions,
+    private readonly producer: Producer,
+    private readonly consumer: Consumer,
+  ) {}
+
+  static async connect(options: ArbiterClientOptions): Promise<ArbiterClient> {
+    const kafka = new Kafka({ clientId: options.clientId ?? 'arbiter-client', brokers: options.brokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const topic = `${options.topicPrefix ?? ''}${DECISIONS_TOPIC}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    let ends: { partition: number; high: string }[];
+    try {
+      if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
+      ends = await admin.fetchTopicOffsets(topic);
+    } finally {
+      await admin.disconnect();
+    }
+    const consumer = kafka.consumer({ groupId: `arbiter-client-${randomUUID()}`, allowAutoTopicCreation: false });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic] });
+    const client = new ArbiterClient(options, producer, consumer);
+    await consumer.run({ autoCommit: false, eachMessage: async ({ message }) => client.receive(message.value) });
+    // Decisions from now on: anything published after connect() is seen, nothing older is replayed.
+    for (const e of ends) consumer.seek({ topic, partition: e.partition, offset: e.high });
+    return client;
+  }
+
+  /** Validates and publishes a domain event, keyed by its subject; returns the CloudEvent sent. */
+  async publish(event: EventToPublish): Promise<DomainEvent> {
+    const cloudEvent = parseDomainEvent({
+      specversion: '1.0',
+      id: event.id ?? randomUUID(),
+      source: this.options.source,
+      type: event.type,
+      subject: event.subject,
+      time: event.time ?? new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: event.data,
+    });
+    await this.producer.send({
+      topic: `${this.options.topicPrefix ?? ''}${topicOf(cloudEvent.type)}`,
+      acks: -1,
+      messages: [{ key: cloudEvent.subject, value: JSON.stringify(cloudEvent), headers: { 'content-type': 'application/cloudevents+json', 'ce-type': cloudEvent.type, 'ce-id': cloudEvent.id } }],
+    });
+    return cloudEvent;
+  }
+
+  /** The decision Arbiter made about the event with this id; rejects with DecisionTimeoutError. */
+  awaitDecision(eventId: string, timeoutMs = 10_000): Promise<DecisionEvent> {
+    const known = this.decisions.get(eventId);
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.set(eventId, (this.waiters.get(eventId) ?? []).filter((w) => w !== waiter));
+        reject(new DecisionTimeoutError(`no decision about event ${eventId} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = (d: DecisionEvent) => {
+        clearTimeout(timer);
+        resolve(d);
+      };
+      this.waiters.set(eventId, [...(this.waiters.get(eventId) ?? []), waiter]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+
+  private receive(value: Buffer | null): void {
+    if (!value) return;
+    let decision: DecisionEvent;
+    try {
+      const event = JSON.parse(value.toString('utf8')) as { id: string; subject: string; time: string; data: unknown };
+      decision = { id: event.id, subject: event.subject, time: event.time, data: decisionMadeData.parse(event.data) };
+    } catch {
+      return;
+    }
+    const eventId = decision.data.trigger.eventId;
+    this.decisions.set(eventId, decision);
+    if (this.decisions.size > (this.options.remember ?? 10_000)) this.decisions.delete(this.decisions.keys().next().value as string);
+    for (const waiter of this.waiters.get(eventId) ?? []) waiter(decision);
+    this.waiters.delete(eventId);
+  }
+}
