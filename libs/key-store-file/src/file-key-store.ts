@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyObject } from 'node:crypto';
+import { KeyObject, randomUUID } from 'node:crypto';
 import {
   KeyStore, Signer, didKeyFromPublicKey, generateSecretKey, nativeSigningKey, publicKeyOf, signNative, assertStrongPublicKey,
 } from '@arbiter/ledger';
@@ -38,13 +38,21 @@ export class FileKeyStore implements KeyStore {
     if (cached) return cached;
     const secretFile = join(this.dir, `${name}.key`);
     let secret: Uint8Array;
-    if (existsSync(secretFile)) {
-      secret = new Uint8Array(Buffer.from(readFileSync(secretFile, 'utf8').trim(), 'hex'));
-      if (secret.length !== 32) throw new Error(`${secretFile} does not hold a 32-byte Ed25519 secret key`);
-    } else {
-      secret = generateSecretKey();
-      writeFileSync(secretFile, Buffer.from(secret).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    if (!existsSync(secretFile)) {
+      // Written aside, then linked into place: atomic, and refused if another process sharing
+      // the directory got there first (then theirs is used), so no one ever reads half a key.
+      const draft = `${secretFile}.${process.pid}.${randomUUID()}`;
+      writeFileSync(draft, Buffer.from(generateSecretKey()).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+      try {
+        linkSync(draft, secretFile);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      } finally {
+        unlinkSync(draft);
+      }
     }
+    secret = new Uint8Array(Buffer.from(readFileSync(secretFile, 'utf8').trim(), 'hex'));
+    if (secret.length !== 32) throw new Error(`${secretFile} does not hold a 32-byte Ed25519 secret key`);
     chmodSync(secretFile, 0o600);
     const publicKey = publicKeyOf(secret);
     assertStrongPublicKey(publicKey);

@@ -1,8 +1,8 @@
-import { Batch, Bus, Consumer } from '@arbiter/bus';
+import { Batch, Bus, Consumer, consumeWithRestarts } from '@arbiter/bus';
 import { ContractViolation, DomainEvent, decodeDomainEvent, domainTopics } from '@arbiter/contracts';
 import { EventStore, Position, StoredEvent, Subscription, positionFromString, positionToString } from '@arbiter/event-store';
 import { LEDGER_EVENT_TYPE_PREFIX, parseRecord } from '@arbiter/ledger';
-import type { ReadModelStore, SqlExecutor } from '@arbiter/read-models';
+import type { Lease, ReadModelStore, SqlExecutor } from '@arbiter/read-models';
 import { Logger, Metrics, silentLogger } from '@arbiter/telemetry';
 import { projectDomainEvent } from './domain-projection';
 import { projectLedgerRecord } from './ledger-projection';
@@ -35,8 +35,11 @@ export class DomainProjector {
   ) {}
 
   async start(): Promise<void> {
-    this.consumer = await this.bus.consume({ group: this.group, topics: domainTopics, eachBatch: (batch) => this.apply(batch) });
-    this.consumer.done.catch((e) => this.deps.logger?.error('customer memory projection stopped', { error: (e as Error).message }));
+    this.consumer = consumeWithRestarts(
+      this.bus,
+      { group: this.group, topics: domainTopics, eachBatch: (batch) => this.apply(batch) },
+      { onFailure: (e, attempt) => this.deps.logger?.error('customer memory projection failed; restarting from its offsets', { error: (e as Error).message, attempt }) },
+    );
   }
 
   async stop(): Promise<void> {
@@ -104,6 +107,20 @@ export async function writeCheckpoint(db: SqlExecutor, projection: string, posit
 const FLUSH_EVERY = 500;
 const FLUSH_AFTER_MS = 20;
 
+const LEASE_RETRY_MS = 2_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface StoreProjectionOptions {
+  store: EventStore;
+  readModels: ReadModelStore;
+  projection: string;
+  eventTypePrefixes: string[];
+  apply: (tx: SqlExecutor, event: StoredEvent) => Promise<void>;
+  /** Run in one process at a time (the others stand by), for work that must not be done twice at once. */
+  exclusive?: boolean;
+  logger?: Logger;
+}
+
 /**
  * Runs a catch-up subscription over the store and hands events to `apply` in batches, each
  * batch in one read-model transaction with the checkpoint, so effects are exactly once.
@@ -111,25 +128,60 @@ const FLUSH_AFTER_MS = 20;
 export class StoreProjectionRunner {
   private subscription: Subscription | null = null;
   private loop: Promise<void> | null = null;
+  private standby: Promise<void> | null = null;
+  private lease: Lease | null = null;
   private buffer: StoredEvent[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private failure: Error | null = null;
+  private stopped = false;
+  private readonly logger: Logger;
   position: Position | 'start' = 'start';
 
-  constructor(
-    private readonly store: EventStore,
-    private readonly readModels: ReadModelStore,
-    readonly projection: string,
-    private readonly eventTypePrefixes: string[],
-    private readonly apply: (tx: SqlExecutor, event: StoredEvent) => Promise<void>,
-    private readonly logger: Logger = silentLogger,
-  ) {}
+  constructor(private readonly options: StoreProjectionOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get projection(): string {
+    return this.options.projection;
+  }
 
   async start(): Promise<void> {
-    this.position = await readCheckpoint(this.readModels, this.projection);
-    const subscription = this.store.subscribeAll({ after: this.position, filter: { eventTypePrefixes: this.eventTypePrefixes } });
+    this.stopped = false;
+    if (this.options.exclusive) {
+      this.lease = await this.options.readModels.tryLease(`projection:${this.projection}`);
+      if (!this.lease) {
+        this.logger.info(`projection ${this.projection} runs in another process; standing by`);
+        this.standby = this.awaitLease();
+        return;
+      }
+    }
+    await this.follow();
+  }
+
+  private async awaitLease(): Promise<void> {
+    while (!this.stopped) {
+      await sleep(LEASE_RETRY_MS);
+      if (this.stopped) return;
+      this.lease = await this.options.readModels.tryLease(`projection:${this.projection}`).catch(() => null);
+      if (this.lease) {
+        this.logger.info(`projection ${this.projection} taken over by this process`);
+        await this.follow();
+        return;
+      }
+    }
+  }
+
+  private async follow(): Promise<void> {
+    this.position = await readCheckpoint(this.options.readModels, this.projection);
+    const subscription = this.options.store.subscribeAll({ after: this.position, filter: { eventTypePrefixes: this.options.eventTypePrefixes } });
     this.subscription = subscription;
+    void this.lease?.lost.then(() => {
+      if (this.stopped) return;
+      this.failure = new Error(`lost the lease on projection ${this.projection}`);
+      this.logger.error(this.failure.message);
+      void subscription.close();
+    });
     this.loop = (async () => {
       for await (const event of subscription) {
         if (this.failure) throw this.failure;
@@ -152,8 +204,8 @@ export class StoreProjectionRunner {
       if (events.length === 0) return;
       const last = events[events.length - 1].position;
       try {
-        await this.readModels.transaction(async (tx) => {
-          for (const e of events) await this.apply(tx, e);
+        await this.options.readModels.transaction(async (tx) => {
+          for (const e of events) await this.options.apply(tx, e);
           await writeCheckpoint(tx, this.projection, last);
         });
         this.position = last;
@@ -166,10 +218,11 @@ export class StoreProjectionRunner {
     return this.flushing;
   }
 
-  /** True when every event the projection follows, up to now, has been applied. */
+  /** True when every event the projection follows, up to now, has been applied (by whichever process runs it). */
   async caughtUp(): Promise<boolean> {
-    for await (const last of this.store.readAll({ direction: 'backwards', maxCount: 1, filter: { eventTypePrefixes: this.eventTypePrefixes } })) {
-      return this.position !== 'start' && this.position.commit >= last.position.commit;
+    for await (const last of this.options.store.readAll({ direction: 'backwards', maxCount: 1, filter: { eventTypePrefixes: this.options.eventTypePrefixes } })) {
+      const position = await readCheckpoint(this.options.readModels, this.projection);
+      return position !== 'start' && position.commit >= last.position.commit;
     }
     return true;
   }
@@ -179,24 +232,29 @@ export class StoreProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.subscription?.close();
+    await this.standby;
     await this.loop;
     await this.flush();
     this.subscription = null;
+    await this.lease?.release();
+    this.lease = null;
   }
 }
 
 /** The audit views (decisions, chain heads) from every ledger record in the store. */
 export function ledgerProjection(store: EventStore, deps: ProjectorDeps): StoreProjectionRunner {
-  return new StoreProjectionRunner(
+  return new StoreProjectionRunner({
     store,
-    deps.readModels,
-    LEDGER_PROJECTION,
-    [LEDGER_EVENT_TYPE_PREFIX],
-    async (tx, event) => {
+    readModels: deps.readModels,
+    projection: LEDGER_PROJECTION,
+    eventTypePrefixes: [LEDGER_EVENT_TYPE_PREFIX],
+    apply: async (tx, event) => {
       const text = Buffer.from(event.data).toString('utf8');
       await projectLedgerRecord(tx, parseRecord(text), text, event.position.commit);
     },
-    deps.logger,
-  );
+    exclusive: true,
+    logger: deps.logger,
+  });
 }

@@ -1,6 +1,6 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
-import { Migration, ReadModelStore, Row, SqlExecutor, applyMigrations } from '@arbiter/read-models';
+import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations } from '@arbiter/read-models';
 
 const parsers = { [types.INT8]: (value: string) => Number(value) };
 
@@ -9,7 +9,16 @@ const parsers = { [types.INT8]: (value: string) => Number(value) };
  * data directory on disk. One connection; PGlite queues concurrent work itself.
  */
 export class PgliteReadModelStore implements ReadModelStore {
+  private readonly leases = new Set<string>();
+
   private constructor(private readonly db: PGlite) {}
+
+  /** One process owns a PGlite directory, so a lease only has to exclude holders in this process. */
+  async tryLease(name: string): Promise<Lease | null> {
+    if (this.leases.has(name)) return null;
+    this.leases.add(name);
+    return { lost: new Promise<void>(() => undefined), release: async () => void this.leases.delete(name) };
+  }
 
   static async open(dataDir: string): Promise<PgliteReadModelStore> {
     mkdirSync(dataDir, { recursive: true });

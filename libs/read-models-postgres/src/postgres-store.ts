@@ -1,5 +1,5 @@
 import { Pool, PoolClient, types } from 'pg';
-import { Migration, ReadModelStore, Row, SqlExecutor, applyMigrations } from '@arbiter/read-models';
+import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations } from '@arbiter/read-models';
 
 // Same value mapping as the embedded engine: BIGINT as number.
 const typeParsers = {
@@ -16,6 +16,40 @@ export class PostgresReadModelStore implements ReadModelStore {
     const client = await pool.connect();
     client.release();
     return new PostgresReadModelStore(pool);
+  }
+
+  /**
+   * A session-level advisory lock on a connection of its own: held while the connection
+   * lives, released by PostgreSQL itself if the holder dies.
+   */
+  async tryLease(name: string): Promise<Lease | null> {
+    const client = await this.pool.connect();
+    let lose!: () => void;
+    const lost = new Promise<void>((resolve) => (lose = resolve));
+    try {
+      const [row] = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name])).rows;
+      if (!row.ok) {
+        client.release();
+        return null;
+      }
+    } catch (e) {
+      client.release(e as Error);
+      throw e;
+    }
+    const onError = () => lose();
+    client.on('error', onError);
+    return {
+      lost,
+      release: async () => {
+        client.off('error', onError);
+        try {
+          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+          client.release();
+        } catch (e) {
+          client.release(e as Error);
+        }
+      },
+    };
   }
 
   async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {

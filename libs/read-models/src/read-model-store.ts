@@ -16,7 +16,16 @@ export interface Migration {
   sql: string;
 }
 
+/** Exclusive right to run something (the decision relay) among all processes sharing the store. */
+export interface Lease {
+  /** Resolves if the lease is lost (its connection dropped); the holder must stop. */
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
+}
+
 export interface ReadModelStore extends SqlExecutor {
+  /** Takes the named lease if no other holder has it; null when someone else does. */
+  tryLease(name: string): Promise<Lease | null>;
   /** Runs `work` in one transaction: all of it commits, or none of it. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Applies the migrations not applied yet, each in its own transaction. */

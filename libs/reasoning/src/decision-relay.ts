@@ -46,12 +46,15 @@ export function decisionCloudEvent(record: LedgerRecord, source: string) {
  */
 export function decisionRelay(store: EventStore, bus: Bus, readModels: ReadModelStore, ledger: string, logger: Logger = silentLogger): StoreProjectionRunner {
   const source = `arbiter/${ledger}`;
-  return new StoreProjectionRunner(
+  return new StoreProjectionRunner({
     store,
     readModels,
-    RELAY_CHECKPOINT,
-    [ledgerEventType('decision')],
-    async (_tx, event) => {
+    projection: RELAY_CHECKPOINT,
+    eventTypePrefixes: [ledgerEventType('decision')],
+    // One relay at a time across all reasoner processes: two would both send every decision.
+    exclusive: true,
+    logger,
+    apply: async (_tx, event) => {
       const record = parseRecord(Buffer.from(event.data).toString('utf8'));
       if ((record.body as unknown as DecisionBody).verdict.outcome === 'escalated') return;
       const cloudEvent = decisionCloudEvent(record, source);
@@ -63,6 +66,5 @@ export function decisionRelay(store: EventStore, bus: Bus, readModels: ReadModel
         },
       ]);
     },
-    logger,
-  );
+  });
 }

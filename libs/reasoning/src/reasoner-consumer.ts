@@ -1,4 +1,4 @@
-import { Bus, Consumer, eachMessageWithDeadLetters } from '@arbiter/bus';
+import { Bus, Consumer, consumeWithRestarts, eachMessageWithDeadLetters } from '@arbiter/bus';
 import { ContractViolation, decodeDomainEvent, domainTopics } from '@arbiter/contracts';
 import { StoreUnavailableError } from '@arbiter/event-store';
 import { Logger, Metrics, silentLogger } from '@arbiter/telemetry';
@@ -48,8 +48,11 @@ export class ReasonerConsumer {
         onRetry: (m, e, attempt) => this.logger.warn('decision failed; retrying', { topic: m.topic, offset: m.offset.toString(), attempt, error: (e as Error).message }),
       },
     );
-    this.consumer = await this.bus.consume({ group: this.group, topics: domainTopics, eachBatch: handle });
-    this.consumer.done.catch((e) => this.logger.error('reasoner consumer stopped', { error: (e as Error).message }));
+    this.consumer = consumeWithRestarts(
+      this.bus,
+      { group: this.group, topics: domainTopics, eachBatch: handle },
+      { onFailure: (e, attempt) => this.logger.error('reasoner consumer failed; restarting from the committed offsets', { error: (e as Error).message, attempt }) },
+    );
   }
 
   async stop(): Promise<void> {

@@ -60,6 +60,17 @@ export function describeReadModelContract(
       expect(rows.map((r) => r.id)).toEqual(['a', 'b']);
     });
 
+    it('grants a lease to one holder at a time, and again once it is released', async () => {
+      const name = `lease-${table}`;
+      const first = await store.tryLease(name);
+      expect(first).not.toBeNull();
+      expect(await store.tryLease(name)).toBeNull();
+      await first!.release();
+      const second = await store.tryLease(name);
+      expect(second).not.toBeNull();
+      await second!.release();
+    });
+
     if (options.durable) {
       it('keeps committed rows across a close and reopen', async () => {
         if (!fixture.reopen) throw new Error('a durable adapter fixture must provide reopen');
