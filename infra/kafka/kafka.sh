@@ -108,9 +108,17 @@ status() {
   if running && listening; then echo "kafka: running on 127.0.0.1:$port (pid $(cat "$pid_file"))"; else echo "kafka: not running"; return 1; fi
 }
 
+# Concurrent starts (parallel test runs) queue up behind one lock: the first starts, the rest find it running.
+with_lock() {
+  mkdir -p "$dir"
+  exec 9>"$dir/.lock"
+  flock -w 180 9
+  "$@"
+}
+
 case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
+  start) with_lock start ;;
+  stop) with_lock stop ;;
   status) status ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac
