@@ -68,7 +68,7 @@ PROPS
       || { cat "$dir/format.log" >&2; return 1; }
   fi
   nohup java -Xms256m -Xmx768m -XX:+UseG1GC -cp "$cp" -Dlog4j2.configurationFile="$here/log4j2.xml" \
-    kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 &
+    kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 9>&- &
   echo $! > "$pid_file"
   for _ in $(seq 1 120); do
     if listening; then

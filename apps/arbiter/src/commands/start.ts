@@ -15,6 +15,8 @@ Environment:
   ${ENVIRONMENT.simulatorRate.padEnd(24)} simulated events per second (default 10)
   ${ENVIRONMENT.logFormat.padEnd(24)} json|pretty (default json, pretty on a terminal)
   ${ENVIRONMENT.databaseUrl.padEnd(24)} PostgreSQL for read models instead of the embedded engine
+  ${ENVIRONMENT.kafkaBrokers.padEnd(24)} Apache Kafka brokers (comma-separated) instead of the in-process bus
+  ${ENVIRONMENT.topicPrefix.padEnd(24)} prefix of every topic name on the wire (default none)
 `;
 
 export function logFormat(): 'json' | 'pretty' {
