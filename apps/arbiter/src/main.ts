@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerBenchCommand } from './commands/bench';
 import { registerContractsCommand } from './commands/contracts';
 import { registerDemoCommand } from './commands/demo';
 import { registerServeCommand } from './commands/serve';
@@ -21,5 +22,6 @@ registerStartCommand(program);
 registerServeCommand(program);
 registerDemoCommand(program);
 registerContractsCommand(program);
+registerBenchCommand(program);
 
 program.parseAsync(process.argv).catch(exitOnError);

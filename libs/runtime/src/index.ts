@@ -14,3 +14,4 @@ export * from './gateway/gateway.module';
 export * from './gateway/api-key.guard';
 export * from './hosts';
 export * from './data-dir-lock';
+export * from './bench/ingest';
