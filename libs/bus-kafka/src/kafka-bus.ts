@@ -1,6 +1,7 @@
 import { Admin, Consumer as KafkaConsumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer, logLevel } from 'kafkajs';
 import { Batch, Bus, BusMessage, ConsumeOptions, Consumer, DEDUPE_HEADER, OutgoingMessage, TopicSpec } from '@arbiter/bus';
 import { SeenKeys } from './seen-keys';
+import { createTopicsIfMissing } from './topics';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -74,12 +75,7 @@ export class KafkaBus implements Bus {
 
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     if (topics.every((t) => this.knownTopics.has(t.name))) return;
-    const admin = await this.connectedAdmin();
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length > 0) {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })) });
-    }
+    await createTopicsIfMissing(await this.connectedAdmin(), topics.map((t) => ({ topic: t.name, numPartitions: t.partitions })));
     for (const t of topics) this.knownTopics.add(t.name);
   }
 

@@ -29,6 +29,32 @@ export class DecisionTimeoutError extends Error {
   readonly code = 'decision-timeout';
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The end offsets of the decisions topic, creating it if Arbiter has not yet (and tolerating a race with it). */
+async function decisionTopicEnds(kafka: Kafka, topic: string): Promise<{ partition: number; high: string }[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: false }).catch((e: Error) => {
+        if (!/already exists/i.test(e.message)) throw e;
+      });
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const ends = await admin.fetchTopicOffsets(topic);
+        if (ends.length > 0) return ends;
+      } catch (e) {
+        if (attempt >= 100) throw e;
+      }
+      await sleep(100);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * The service team's side of Arbiter: publish domain events (validated against the contracts
  * before they leave) and wait for the decision Arbiter makes about one of them.
@@ -45,26 +71,24 @@ export class ArbiterClient {
 
   static async connect(options: ArbiterClientOptions): Promise<ArbiterClient> {
     const kafka = new Kafka({ clientId: options.clientId ?? 'arbiter-client', brokers: options.brokers, logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
     const topic = `${options.topicPrefix ?? ''}${DECISIONS_TOPIC}`;
-    const admin = kafka.admin();
-    await admin.connect();
-    let ends: { partition: number; high: string }[];
-    try {
-      if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
-      ends = await admin.fetchTopicOffsets(topic);
-    } finally {
-      await admin.disconnect();
-    }
+    const ends = await decisionTopicEnds(kafka, topic);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     const consumer = kafka.consumer({ groupId: `arbiter-client-${randomUUID()}`, allowAutoTopicCreation: false });
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic] });
-    const client = new ArbiterClient(options, producer, consumer);
-    await consumer.run({ autoCommit: false, eachMessage: async ({ message }) => client.receive(message.value) });
-    // Decisions from now on: anything published after connect() is seen, nothing older is replayed.
-    for (const e of ends) consumer.seek({ topic, partition: e.partition, offset: e.high });
-    return client;
+    try {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic] });
+      const client = new ArbiterClient(options, producer, consumer);
+      await consumer.run({ autoCommit: false, eachMessage: async ({ message }) => client.receive(message.value) });
+      // Decisions from now on: anything published after connect() is seen, nothing older is replayed.
+      for (const e of ends) consumer.seek({ topic, partition: e.partition, offset: e.high });
+      return client;
+    } catch (e) {
+      await consumer.disconnect().catch(() => undefined);
+      await producer.disconnect().catch(() => undefined);
+      throw e;
+    }
   }
 
   /** Validates and publishes a domain event, keyed by its subject; returns the CloudEvent sent. */
