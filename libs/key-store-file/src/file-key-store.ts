@@ -37,7 +37,6 @@ export class FileKeyStore implements KeyStore {
     const cached = this.signers.get(name);
     if (cached) return cached;
     const secretFile = join(this.dir, `${name}.key`);
-    let secret: Uint8Array;
     if (!existsSync(secretFile)) {
       // Written aside, then linked into place: atomic, and refused if another process sharing
       // the directory got there first (then theirs is used), so no one ever reads half a key.
@@ -51,7 +50,7 @@ export class FileKeyStore implements KeyStore {
         unlinkSync(draft);
       }
     }
-    secret = new Uint8Array(Buffer.from(readFileSync(secretFile, 'utf8').trim(), 'hex'));
+    const secret = new Uint8Array(Buffer.from(readFileSync(secretFile, 'utf8').trim(), 'hex'));
     if (secret.length !== 32) throw new Error(`${secretFile} does not hold a 32-byte Ed25519 secret key`);
     chmodSync(secretFile, 0o600);
     const publicKey = publicKeyOf(secret);
