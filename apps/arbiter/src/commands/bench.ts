@@ -1,23 +1,33 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { testBrokers } from '@arbiter/bus-kafka/testing';
-import { benchIngest } from '@arbiter/runtime';
+import { BENCHES } from '../benches';
 import { CliError, positiveInteger } from '../output';
-
-const BENCHES = ['ingest'] as const;
 
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
-    .argument('<name>', `one of ${BENCHES.join(', ')}`)
+    .argument('<name>', `one of ${BENCHES.map((b) => b.name).join(', ')}`)
     .description('Measure a performance target; the last line printed is one JSON object.')
-    .option('--events <n>', 'how many events', positiveInteger('--events'), 50_000)
-    .addHelpText('after', '\ningest: domain events from a real Kafka broker (KAFKA_BROKERS, or the local one it starts) into customer memory.')
-    .action(async (name: string, options: { events: number }) => {
-      if (!BENCHES.includes(name as (typeof BENCHES)[number])) throw new CliError(`unknown benchmark "${name}"; choose one of ${BENCHES.join(', ')}`, 2);
-      const bar = process.stderr.isTTY ? new SingleBar({ format: ' ingest [{bar}] {value}/{total} events', stream: process.stderr }) : null;
-      bar?.start(options.events, 0);
-      const result = await benchIngest(testBrokers(), options.events, (done) => bar?.update(done)).finally(() => bar?.stop());
+    .option('--events <n>', 'how much work (events, decisions or entries; each bench has its default)', positiveInteger('--events'))
+    .addHelpText('after', '\n' + BENCHES.map((b) => `${b.name}: ${b.summary}`).join('\n'))
+    .action(async (name: string, options: { events?: number }) => {
+      const bench = BENCHES.find((b) => b.name === name);
+      if (!bench) throw new CliError(`unknown benchmark "${name}"; choose one of ${BENCHES.map((b) => b.name).join(', ')}`, 2);
+      const bar = process.stderr.isTTY ? new SingleBar({ format: ` ${name} [{bar}] {value}/{total}`, stream: process.stderr }) : null;
+      let started = false;
+      const result = await bench
+        .run({
+          events: options.events,
+          progress: (done, total) => {
+            if (!bar) return;
+            if (started) {
+              bar.setTotal(total);
+              bar.update(done);
+            } else bar.start(total, done);
+            started = true;
+          },
+        })
+        .finally(() => bar?.stop());
       process.stdout.write(JSON.stringify(result) + '\n');
     });
 }

@@ -1,0 +1,9 @@
+import { testBrokers } from '@arbiter/bus-kafka/testing';
+import { benchIngest } from '@arbiter/runtime';
+import type { Bench } from './bench';
+
+export const ingestBench: Bench = {
+  name: 'ingest',
+  summary: 'domain events from a real Kafka broker (KAFKA_BROKERS, or the local one it starts) into customer memory; target ≥ 20,000 events/s',
+  run: ({ events = 50_000, progress }) => benchIngest(testBrokers(), events, (done) => progress(done, events)),
+};
