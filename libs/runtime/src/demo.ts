@@ -103,13 +103,20 @@ export async function waitUntilSettled(app: INestApplicationContext, options: { 
   const reasoner = app.get(ReasonerService);
   const projector = app.get(ProjectorService);
   const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
+  const settled = async () => {
     const lag = Number(await reasoner.lag());
     options.onLag?.(lag);
-    const failed = reasoner.relay?.failed ?? projector.ledger?.failed;
-    if (failed) throw failed;
-    if (lag === 0 && (await projector.lag()) === 0n && (await reasoner.relay!.caughtUp()) && (await projector.ledger!.caughtUp())) return;
-    if (Date.now() > deadline) throw new DemoTimeoutError(`the pipeline did not settle within ${options.timeoutMs} ms`);
+    return lag === 0 && (await projector.lag()) === 0n && (await reasoner.relay!.caughtUp()) && (await projector.ledger!.caughtUp());
+  };
+  let lastError: Error | null = null;
+  for (;;) {
+    // The pipeline retries through outages (a broker restarting), so an error here only means "not yet".
+    const done = await settled().catch((e: Error) => ((lastError = e), false));
+    if (done) return;
+    if (Date.now() > deadline) {
+      const failed = reasoner.relay?.failed ?? projector.ledger?.failed ?? lastError;
+      throw new DemoTimeoutError(`the pipeline did not settle within ${options.timeoutMs} ms${failed ? `; last error: ${failed.message}` : ''}`);
+    }
     await sleep(50);
   }
 }

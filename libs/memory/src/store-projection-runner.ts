@@ -1,0 +1,181 @@
+import type { EventStore, Position, StoredEvent, Subscription } from '@arbiter/event-store';
+import type { Lease, ReadModelStore, SqlExecutor } from '@arbiter/read-models';
+import { Logger, silentLogger } from '@arbiter/telemetry';
+import { readCheckpoint, writeCheckpoint } from './checkpoints';
+
+const FLUSH_EVERY = 500;
+const FLUSH_AFTER_MS = 20;
+const LEASE_RETRY_MS = 2_000;
+const MAX_BACKOFF_MS = 15_000;
+
+export interface StoreProjectionOptions {
+  store: EventStore;
+  readModels: ReadModelStore;
+  projection: string;
+  eventTypePrefixes: string[];
+  apply: (tx: SqlExecutor, event: StoredEvent) => Promise<void>;
+  /** Run in one process at a time (the others stand by), for work that must not be done twice at once. */
+  exclusive?: boolean;
+  logger?: Logger;
+}
+
+/**
+ * Runs a catch-up subscription over the store and hands events to `apply` in batches, each
+ * batch in one read-model transaction with the checkpoint, so effects are exactly once.
+ *
+ * It keeps running through failures: when `apply` throws (the broker it publishes to is
+ * down, the database went away) or the subscription drops, it backs off and resumes from its
+ * checkpoint, so an outage delays the projection and loses nothing.
+ */
+export class StoreProjectionRunner {
+  private subscription: Subscription | null = null;
+  private supervisor: Promise<void> | null = null;
+  private lease: Lease | null = null;
+  private buffer: StoredEvent[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private lastError: Error | null = null;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private readonly logger: Logger;
+  position: Position | 'start' = 'start';
+
+  constructor(private readonly options: StoreProjectionOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get projection(): string {
+    return this.options.projection;
+  }
+
+  /** Resolves once the projection follows the store, or stands by for another process's lease. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    let started!: () => void;
+    const ready = new Promise<void>((resolve) => (started = resolve));
+    this.supervisor = this.supervise(started);
+    await ready;
+  }
+
+  private async supervise(started: () => void): Promise<void> {
+    let announcedStandby = false;
+    for (let attempt = 0; !this.stopped; ) {
+      if (this.options.exclusive && !this.lease) {
+        this.lease = await this.options.readModels.tryLease(`projection:${this.projection}`).catch(() => null);
+        if (!this.lease) {
+          if (!announcedStandby) this.logger.info(`projection ${this.projection} runs in another process; standing by`);
+          announcedStandby = true;
+          started();
+          await this.pause(LEASE_RETRY_MS);
+          continue;
+        }
+        if (announcedStandby) this.logger.info(`projection ${this.projection} taken over by this process`);
+      }
+      try {
+        await this.followOnce(started);
+        attempt = 0;
+      } catch (e) {
+        if (this.stopped) break;
+        attempt++;
+        this.lastError = e as Error;
+        this.logger.error(`projection ${this.projection} failed; resuming from its checkpoint`, { error: this.lastError.message, attempt });
+      }
+      started();
+      if (!this.stopped) await this.pause(Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(attempt, 10)));
+    }
+    started();
+  }
+
+  /** Follows the store from the checkpoint until the subscription ends or a batch fails. */
+  private async followOnce(started: () => void): Promise<void> {
+    this.position = await readCheckpoint(this.options.readModels, this.projection);
+    const subscription = this.options.store.subscribeAll({ after: this.position, filter: { eventTypePrefixes: this.options.eventTypePrefixes } });
+    this.subscription = subscription;
+    let leaseLost = false;
+    void this.lease?.lost.then(() => {
+      leaseLost = true;
+      void subscription.close();
+    });
+    started();
+    try {
+      for await (const event of subscription) {
+        this.buffer.push(event);
+        if (this.buffer.length >= FLUSH_EVERY) await this.flush();
+        else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_AFTER_MS);
+      }
+      await this.flush();
+    } finally {
+      this.subscription = null;
+      await subscription.close();
+      this.clearBuffer();
+    }
+    if (leaseLost && !this.stopped) {
+      this.lease = null;
+      throw new Error(`lost the lease on projection ${this.projection}`);
+    }
+  }
+
+  /** Applies the buffered events with the checkpoint in one transaction; a failure ends the subscription. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const events = this.buffer;
+    this.buffer = [];
+    const run = this.flushing.then(async () => {
+      if (events.length === 0) return;
+      const last = events[events.length - 1].position;
+      await this.options.readModels.transaction(async (tx) => {
+        for (const e of events) await this.options.apply(tx, e);
+        await writeCheckpoint(tx, this.projection, last);
+      });
+      this.position = last;
+      this.lastError = null;
+    });
+    // A failed batch is applied again after the restart from the checkpoint, so later flushes must not run.
+    this.flushing = run.catch((e: Error) => {
+      this.lastError = e;
+      void this.subscription?.close();
+    });
+    return run;
+  }
+
+  private clearBuffer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.buffer = [];
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (this.wake = null));
+  }
+
+  /** True when every event the projection follows, up to now, has been applied (by whichever process runs it). */
+  async caughtUp(): Promise<boolean> {
+    for await (const last of this.options.store.readAll({ direction: 'backwards', maxCount: 1, filter: { eventTypePrefixes: this.options.eventTypePrefixes } })) {
+      const position = await readCheckpoint(this.options.readModels, this.projection);
+      return position !== 'start' && position.commit >= last.position.commit;
+    }
+    return true;
+  }
+
+  /** The error of the last failed attempt, until a batch is applied again; for health and logs. */
+  get failed(): Error | null {
+    return this.lastError;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.subscription?.close();
+    await this.supervisor;
+    await this.flushing;
+    await this.lease?.release();
+    this.lease = null;
+  }
+}
