@@ -4,8 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadAllOptions, ReadStreamOptions, StoredEvent,
-  StreamNotFoundError, SubscribeAllOptions, Subscription, WrongExpectedVersionError, matchesFilter,
+  StreamDeletedError, StreamNotFoundError, SubscribeAllOptions, Subscription, WrongExpectedVersionError, matchesFilter,
 } from '@arbiter/event-store';
+import { NO_STREAM_ROW, StreamRow, checkExpectedRevision } from './expected-revision';
+import { STREAM_STATE, createSchema } from './schema';
 
 interface EventRow {
   position: number | bigint;
@@ -16,30 +18,13 @@ interface EventRow {
   data: Buffer;
   metadata: Buffer | null;
   created: number | bigint;
+  content_type: string | null;
 }
 
 const PAGE = 1000;
 /** How often a subscription looks for events appended by another process on the same file. */
 const POLL_MS = 250;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  position INTEGER PRIMARY KEY AUTOINCREMENT,
-  stream   TEXT    NOT NULL,
-  revision INTEGER NOT NULL,
-  event_id TEXT    NOT NULL,
-  type     TEXT    NOT NULL,
-  data     BLOB    NOT NULL,
-  metadata BLOB,
-  created  INTEGER NOT NULL,
-  UNIQUE (stream, revision)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS events_by_stream_id ON events (stream, event_id);
-CREATE TABLE IF NOT EXISTS streams (
-  stream   TEXT PRIMARY KEY,
-  revision INTEGER NOT NULL
-) WITHOUT ROWID;
-`;
+const LAST_REVISION = BigInt(Number.MAX_SAFE_INTEGER);
 
 function toStored(row: EventRow): StoredEvent {
   const position = BigInt(row.position);
@@ -51,8 +36,13 @@ function toStored(row: EventRow): StoredEvent {
     type: row.type,
     data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
     metadata: row.metadata ? new Uint8Array(row.metadata) : null,
+    contentType: row.content_type === 'application/json' ? 'application/json' : 'application/octet-stream',
     created: new Date(Number(row.created)),
   };
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 export interface SqliteEventStoreOptions {
@@ -70,6 +60,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appended = new EventEmitter();
   private closed = false;
   private readonly statements;
+  private readonly transactions;
 
   constructor(readonly file: string, options: SqliteEventStoreOptions = {}) {
     mkdirSync(dirname(file), { recursive: true });
@@ -77,15 +68,26 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    createSchema(this.db);
     this.db.defaultSafeIntegers(true);
     this.appended.setMaxListeners(0);
     this.statements = {
-      streamRevision: this.db.prepare<[string], { revision: bigint }>('SELECT revision FROM streams WHERE stream = ?'),
-      insert: this.db.prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      upsertStream: this.db.prepare('INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision'),
+      stream: this.db.prepare<[string], { revision: bigint; truncate_before: bigint; state: bigint }>(
+        'SELECT revision, truncate_before, state FROM streams WHERE stream = ?',
+      ),
+      insert: this.db.prepare(
+        'INSERT INTO events (stream, revision, event_id, type, data, metadata, created, content_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      upsertStream: this.db.prepare(
+        `INSERT INTO streams (stream, revision, truncate_before, state) VALUES (?, ?, ?, ?)
+         ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, truncate_before = excluded.truncate_before, state = excluded.state`,
+      ),
       byId: this.db.prepare<[string, string], { revision: bigint; position: bigint }>('SELECT revision, position FROM events WHERE stream = ? AND event_id = ?'),
       head: this.db.prepare<[], { position: bigint | null }>('SELECT MAX(position) AS position FROM events'),
+    };
+    this.transactions = {
+      append: this.db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision) => this.appendChecked(stream, events, expected)),
+      markDeleted: this.db.transaction((stream: string, expected: ExpectedRevision, state: number) => this.markDeletedChecked(stream, expected, state)),
     };
   }
 
@@ -97,29 +99,48 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
-  private readonly appendTransaction = (stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult =>
-    this.db.transaction((): AppendResult => {
-      const row = this.statements.streamRevision.get(stream);
-      const current = row ? BigInt(row.revision) : -1n;
-      const replay = this.idempotentReplay(stream, events, expected);
-      if (replay) return replay;
-      const ok =
-        expected === 'any' ||
-        (expected === 'no_stream' && current === -1n) ||
-        (expected === 'stream_exists' && current >= 0n) ||
-        (typeof expected === 'bigint' && expected === current);
-      if (!ok) throw new WrongExpectedVersionError(stream, expected, current < 0n ? 'no_stream' : current);
-      const now = Date.now();
-      let revision = current;
-      let position = 0n;
-      for (const e of events) {
-        revision++;
-        const info = this.statements.insert.run(stream, revision, e.id, e.type, Buffer.from(e.data), e.metadata ? Buffer.from(e.metadata) : null, now);
+  private streamRow(stream: string): StreamRow {
+    const row = this.statements.stream.get(stream);
+    if (!row) return NO_STREAM_ROW;
+    return { revision: BigInt(row.revision), truncateBefore: BigInt(row.truncate_before), state: Number(row.state) };
+  }
+
+  /** IMMEDIATE takes the write lock first, so a writer in another process cannot interleave its check. */
+  private appendTransaction(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    return this.transactions.append.immediate(stream, events, expected);
+  }
+
+  private appendChecked(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    const row = this.streamRow(stream);
+    if (row.state === STREAM_STATE.tombstoned) throw new StreamDeletedError(stream);
+    const replay = this.idempotentReplay(stream, events, expected);
+    if (replay) return replay;
+    checkExpectedRevision(stream, row, expected);
+    return this.insertEvents(stream, row, events, expected);
+  }
+
+  private insertEvents(stream: string, row: StreamRow, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    const now = Date.now();
+    let revision = row.revision;
+    let position = 0n;
+    for (const e of events) {
+      revision++;
+      try {
+        const info = this.statements.insert.run(
+          stream, revision, e.id, e.type, Buffer.from(e.data), e.metadata ? Buffer.from(e.metadata) : null, now, e.contentType ?? null,
+        );
         position = BigInt(info.lastInsertRowid);
+      } catch (error) {
+        // An id already in the stream, but not where an idempotent retry would put it.
+        if (isUniqueViolation(error)) throw new WrongExpectedVersionError(stream, expected, row.revision < 0n ? 'no_stream' : row.revision);
+        throw error;
       }
-      this.statements.upsertStream.run(stream, revision);
-      return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
-    })();
+    }
+    // The first append after a soft delete recreates the stream: reads start at its first new event.
+    const truncateBefore = row.state === STREAM_STATE.softDeleted ? row.revision + 1n : row.truncateBefore;
+    this.statements.upsertStream.run(stream, revision, truncateBefore, STREAM_STATE.live);
+    return { nextExpectedRevision: revision, position: { commit: position, prepare: position } };
+  }
 
   /**
    * EventStoreDB's idempotence: when the same event ids already sit, in order, right after the
@@ -135,20 +156,46 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: revisions[revisions.length - 1], position: { commit: BigInt(last.position), prepare: BigInt(last.position) } };
   }
 
+  async deleteStream(stream: string, expected: ExpectedRevision): Promise<void> {
+    this.markDeleted(stream, expected, STREAM_STATE.softDeleted);
+  }
+
+  async tombstoneStream(stream: string, expected: ExpectedRevision): Promise<void> {
+    this.markDeleted(stream, expected, STREAM_STATE.tombstoned);
+  }
+
+  /** Deletes write no event: the stream's row records the state, its events stay in $all. */
+  private markDeleted(stream: string, expected: ExpectedRevision, state: number): void {
+    this.assertOpen();
+    this.transactions.markDeleted.immediate(stream, expected, state);
+    this.appended.emit('append');
+  }
+
+  private markDeletedChecked(stream: string, expected: ExpectedRevision, state: number): void {
+    const row = this.streamRow(stream);
+    checkExpectedRevision(stream, row, expected);
+    this.statements.upsertStream.run(stream, row.revision, row.truncateBefore, state);
+  }
+
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<StoredEvent> {
     this.assertOpen();
-    if (!this.statements.streamRevision.get(stream)) throw new StreamNotFoundError(stream);
+    const row = this.streamRow(stream);
+    if (row.state === STREAM_STATE.tombstoned) throw new StreamDeletedError(stream);
+    if (row.state === STREAM_STATE.softDeleted || row.revision < row.truncateBefore) throw new StreamNotFoundError(stream);
     const backwards = options.direction === 'backwards';
+    // Forwards from the end there is nothing to read, as in EventStoreDB.
+    if (!backwards && options.from === 'end') return;
     let remaining = options.maxCount ?? Infinity;
-    let cursor = typeof options.from === 'bigint' ? options.from : backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n;
-    const page = this.db.prepare<[string, bigint, number], EventRow>(
+    let cursor = typeof options.from === 'bigint' ? options.from : backwards ? LAST_REVISION : 0n;
+    if (!backwards && cursor < row.truncateBefore) cursor = row.truncateBefore;
+    const page = this.db.prepare<[string, bigint, bigint, number], EventRow>(
       backwards
-        ? 'SELECT * FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'
-        : 'SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+        ? 'SELECT * FROM events WHERE stream = ? AND revision <= ? AND revision >= ? ORDER BY revision DESC LIMIT ?'
+        : 'SELECT * FROM events WHERE stream = ? AND revision >= ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
     );
     while (remaining > 0) {
-      const rows = page.all(stream, cursor, Math.min(PAGE, remaining));
-      for (const row of rows) yield toStored(row);
+      const rows = page.all(stream, cursor, row.truncateBefore, Math.min(PAGE, remaining));
+      for (const r of rows) yield toStored(r);
       if (rows.length < Math.min(PAGE, remaining)) return;
       remaining -= rows.length;
       const last = BigInt(rows[rows.length - 1].revision);

@@ -7,12 +7,21 @@
 /** `any`: no check; `no_stream`: the stream must not exist; `stream_exists`; or the exact last revision. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
+/**
+ * How an event's data is encoded. EventStoreDB keeps it with the event: JSON data is readable
+ * by its UI and projections, and clients hand it back parsed, so only its value is kept, not
+ * its bytes. Binary data comes back byte for byte.
+ */
+export type ContentType = 'application/json' | 'application/octet-stream';
+
 export interface NewEvent {
   /** UUID; re-appending the same ids at the same place is idempotent. */
   id: string;
   type: string;
   data: Uint8Array;
   metadata?: Uint8Array;
+  /** Default `application/octet-stream`. */
+  contentType?: ContentType;
 }
 
 /** Global commit order. The embedded engine uses one number for both parts. */
@@ -29,6 +38,7 @@ export interface StoredEvent {
   type: string;
   data: Uint8Array;
   metadata: Uint8Array | null;
+  contentType: ContentType;
   created: Date;
 }
 
@@ -69,13 +79,26 @@ export interface Subscription extends AsyncIterable<StoredEvent> {
 }
 
 export interface EventStore {
+  /** Throws WrongExpectedVersionError, or StreamDeletedError once the stream is tombstoned. */
   append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
-  /** Throws StreamNotFoundError (when iterated) if the stream does not exist. */
+  /**
+   * Throws StreamNotFoundError (when iterated) if the stream does not exist or is soft-deleted,
+   * StreamDeletedError if it is tombstoned.
+   */
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   subscribeAll(options?: SubscribeAllOptions): Subscription;
   /** The position of the last committed event, or null when the store is empty. */
   headPosition(): Promise<Position | null>;
+  /**
+   * Soft delete: reads raise StreamNotFoundError until an append recreates the stream, whose
+   * revisions then continue after the last one (the older events stay hidden). `no_stream` and
+   * the last revision both recreate it; `stream_exists` is refused with StreamDeletedError.
+   * The events stay in $all.
+   */
+  deleteStream(stream: string, expected: ExpectedRevision): Promise<void>;
+  /** Hard delete, for good: every later read, append or delete raises StreamDeletedError. */
+  tombstoneStream(stream: string, expected: ExpectedRevision): Promise<void>;
   close(): Promise<void>;
 }
 

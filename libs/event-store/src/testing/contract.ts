@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, NewEvent, StoredEvent, comparePositions } from '../event-store';
-import { StreamNotFoundError, WrongExpectedVersionError } from '../errors';
+import { StreamDeletedError, StreamNotFoundError, WrongExpectedVersionError } from '../errors';
 
 export interface EventStoreFixture {
   store: EventStore;
@@ -136,14 +136,148 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(received).toEqual(['{"i":2}', '{"i":3}']);
     });
 
+    it('reads $all backwards from a position, newest first', async () => {
+      await store.append(stream, [0, 1, 2].map((n) => newEvent('n', { n })), 'no_stream');
+      const forwards = await collect(store.readAll({ filter: { streamPrefixes: [stream] } }));
+      const backwards = await collect(store.readAll({ direction: 'backwards', after: forwards[2].position, filter: { streamPrefixes: [stream] }, maxCount: 2 }));
+      expect(backwards.map(text)).toEqual(['{"n":1}', '{"n":0}']);
+    });
+
+    it('reports a head position at or after the last appended event', async () => {
+      await store.append(stream, [newEvent(), newEvent()], 'no_stream');
+      const [last] = await collect(store.readStream(stream, { direction: 'backwards', from: 'end', maxCount: 1 }));
+      const all = await collect(store.readAll({ filter: { streamPrefixes: [stream] } }));
+      const head = await store.headPosition();
+      expect(head).not.toBeNull();
+      expect(comparePositions(head!, all[all.length - 1].position)).toBeGreaterThanOrEqual(0);
+      expect(all[all.length - 1].id).toBe(last.id);
+    });
+
+    it('gives binary data and metadata back byte for byte', async () => {
+      const data = Uint8Array.from([0xff, 0x00, 0x7b, 0x80, 0x0a]);
+      const metadata = Uint8Array.from([0xfe, 0x01, 0x02]);
+      await store.append(stream, [{ id: randomUUID(), type: 'binary', data, metadata }], 'no_stream');
+      const [event] = await collect(store.readStream(stream));
+      expect(event.contentType).toBe('application/octet-stream');
+      expect(Buffer.from(event.data).equals(Buffer.from(data))).toBe(true);
+      expect(Buffer.from(event.metadata ?? []).equals(Buffer.from(metadata))).toBe(true);
+    });
+
+    it('keeps JSON events as JSON with the same value', async () => {
+      const value = { order: 'o-1', items: [{ sku: 'a', qty: 2 }], note: 'ünïcode' };
+      await store.append(stream, [{ ...newEvent('json', value), contentType: 'application/json' }], 'no_stream');
+      const [event] = await collect(store.readStream(stream));
+      expect(event.contentType).toBe('application/json');
+      expect(JSON.parse(text(event))).toEqual(value);
+    });
+
+    describe('soft delete', () => {
+      it('makes reads of the stream raise StreamNotFoundError', async () => {
+        await store.append(stream, [newEvent(), newEvent()], 'no_stream');
+        await store.deleteStream(stream, 1n);
+        await expect(collect(store.readStream(stream))).rejects.toBeInstanceOf(StreamNotFoundError);
+      });
+
+      it('is refused at a stale expected revision, and the stream stays readable', async () => {
+        await store.append(stream, [newEvent(), newEvent()], 'no_stream');
+        await expect(store.deleteStream(stream, 0n)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        expect(await collect(store.readStream(stream))).toHaveLength(2);
+      });
+
+      it('lets an append recreate the stream, revisions continuing after the last one', async () => {
+        await store.append(stream, [newEvent('old', { n: 0 }), newEvent('old', { n: 1 })], 'no_stream');
+        await store.deleteStream(stream, 1n);
+        const result = await store.append(stream, [newEvent('new', { n: 2 })], 'any');
+        expect(result.nextExpectedRevision).toBe(2n);
+        const events = await collect(store.readStream(stream));
+        expect(events.map((e) => [e.revision, text(e)])).toEqual([[2n, '{"n":2}']]);
+      });
+
+      it('lets the last revision recreate the stream', async () => {
+        await store.append(stream, [newEvent(), newEvent()], 'no_stream');
+        await store.deleteStream(stream, 1n);
+        const result = await store.append(stream, [newEvent()], 1n);
+        expect(result.nextExpectedRevision).toBe(2n);
+      });
+
+      it('lets no_stream recreate the stream once, and refuses it after', async () => {
+        await store.append(stream, [newEvent()], 'no_stream');
+        await store.deleteStream(stream, 'any');
+        await store.append(stream, [newEvent(), newEvent()], 'no_stream');
+        await expect(store.append(stream, [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        expect((await collect(store.readStream(stream))).map((e) => e.revision)).toEqual([1n, 2n]);
+      });
+
+      it('refuses stream_exists on the deleted stream with StreamDeletedError', async () => {
+        await store.append(stream, [newEvent()], 'no_stream');
+        await store.deleteStream(stream, 0n);
+        await expect(store.append(stream, [newEvent()], 'stream_exists')).rejects.toBeInstanceOf(StreamDeletedError);
+      });
+
+      it('leaves the deleted events in $all', async () => {
+        await store.append(stream, [newEvent('kept', { n: 0 }), newEvent('kept', { n: 1 })], 'no_stream');
+        await store.deleteStream(stream, 1n);
+        const all = await collect(store.readAll({ filter: { streamPrefixes: [stream] } }));
+        expect(all.map(text)).toEqual(['{"n":0}', '{"n":1}']);
+      });
+    });
+
+    describe('tombstone', () => {
+      it('makes reads of the stream raise StreamDeletedError', async () => {
+        await store.append(stream, [newEvent()], 'no_stream');
+        await store.tombstoneStream(stream, 0n);
+        await expect(collect(store.readStream(stream))).rejects.toBeInstanceOf(StreamDeletedError);
+      });
+
+      it('refuses every later append with StreamDeletedError, whatever the expected revision', async () => {
+        await store.append(stream, [newEvent()], 'no_stream');
+        await store.tombstoneStream(stream, 'any');
+        for (const expected of ['any', 'no_stream', 'stream_exists', 0n] as const) {
+          await expect(store.append(stream, [newEvent()], expected)).rejects.toBeInstanceOf(StreamDeletedError);
+        }
+      });
+
+      it('is refused at a stale expected revision, and the stream stays readable', async () => {
+        await store.append(stream, [newEvent(), newEvent()], 'no_stream');
+        await expect(store.tombstoneStream(stream, 0n)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        expect(await collect(store.readStream(stream))).toHaveLength(2);
+      });
+
+      it('is final: neither a soft delete nor another tombstone goes through', async () => {
+        await store.append(stream, [newEvent()], 'no_stream');
+        await store.tombstoneStream(stream, 0n);
+        await expect(store.deleteStream(stream, 'any')).rejects.toBeInstanceOf(StreamDeletedError);
+        await expect(store.tombstoneStream(stream, 'any')).rejects.toBeInstanceOf(StreamDeletedError);
+      });
+
+      it('ends a soft-deleted stream for good', async () => {
+        await store.append(stream, [newEvent()], 'no_stream');
+        await store.deleteStream(stream, 0n);
+        await store.tombstoneStream(stream, 'any');
+        await expect(store.append(stream, [newEvent()], 'any')).rejects.toBeInstanceOf(StreamDeletedError);
+      });
+    });
+
     if (options.durable) {
       it('keeps what was appended across a close and reopen', async () => {
-      if (!fixture.reopen) throw new Error('a durable adapter fixture must provide reopen');
-      await store.append(stream, [newEvent('kept', { durable: true })], 'no_stream');
-      store = await fixture.reopen();
-      const events = await collect(store.readStream(stream));
-      expect(events.map(text)).toEqual(['{"durable":true}']);
-      await expect(store.append(stream, [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        if (!fixture.reopen) throw new Error('a durable adapter fixture must provide reopen');
+        await store.append(stream, [newEvent('kept', { durable: true })], 'no_stream');
+        store = await fixture.reopen();
+        const events = await collect(store.readStream(stream));
+        expect(events.map(text)).toEqual(['{"durable":true}']);
+        await expect(store.append(stream, [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      });
+
+      it('keeps deletes across a close and reopen', async () => {
+        if (!fixture.reopen) throw new Error('a durable adapter fixture must provide reopen');
+        const tombstoned = `${stream}-tombstoned`;
+        await store.append(stream, [newEvent()], 'no_stream');
+        await store.append(tombstoned, [newEvent()], 'no_stream');
+        await store.deleteStream(stream, 0n);
+        await store.tombstoneStream(tombstoned, 0n);
+        store = await fixture.reopen();
+        await expect(collect(store.readStream(stream))).rejects.toBeInstanceOf(StreamNotFoundError);
+        await expect(collect(store.readStream(tombstoned))).rejects.toBeInstanceOf(StreamDeletedError);
       });
     }
   });
