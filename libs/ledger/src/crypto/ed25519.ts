@@ -18,11 +18,23 @@ function littleEndian(bytes: Uint8Array): bigint {
   return n;
 }
 
-/** True when the 32 bytes encode a y coordinate below p (a canonical point encoding). */
+/**
+ * True when the 32 bytes encode a y coordinate below p. Only y ≥ 2^255 − 19 is non-canonical, and
+ * every such encoding has 0x7f in its top byte (sign bit cleared), so nearly every call returns at once.
+ */
 function isCanonicalPointEncoding(bytes: Uint8Array): boolean {
+  if ((bytes[31] & 0x7f) !== 0x7f) return true;
   const copy = Uint8Array.from(bytes);
   copy[31] &= 0x7f;
   return littleEndian(copy) < P;
+}
+
+/** S < L (RFC 8032 §5.1.7); L's top byte is 0x10, so the comparison is decided there for almost every S. */
+function isCanonicalScalar(bytes: Uint8Array): boolean {
+  const top = bytes[31];
+  if (top < 0x10) return true;
+  if (top > 0x10) return false;
+  return littleEndian(bytes) < L;
 }
 
 export function generateSecretKey(): Uint8Array {
@@ -35,7 +47,7 @@ export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
 
 /**
  * Refuses public keys that strict verification (LEDGER-SPEC §2) forbids: non-canonical
- * encodings, points not on the curve, and points of small order.
+ * encodings (y ≥ p, or x = 0 with the sign bit set), points not on the curve, and points of small order.
  */
 export function assertStrongPublicKey(publicKey: Uint8Array): void {
   if (publicKey.length !== 32) throw new WeakKeyError('an Ed25519 public key is 32 bytes');
@@ -44,7 +56,7 @@ export function assertStrongPublicKey(publicKey: Uint8Array): void {
   try {
     point = ed.Point.fromBytes(publicKey, false);
   } catch {
-    throw new WeakKeyError('public key is not a point on Ed25519');
+    throw new WeakKeyError('public key is not a canonically encoded point on Ed25519');
   }
   if (point.isSmallOrder()) throw new WeakKeyError('public key is of small order');
 }
@@ -67,39 +79,54 @@ export function signNative(key: KeyObject, message: Uint8Array): Uint8Array {
   return new Uint8Array(nodeSign(null, message, key));
 }
 
-const publicKeyObjects = new Map<string, KeyObject>();
+/** A public key as Node wants it, or null when strict verification refuses the key itself. */
+type VerifyingKey = KeyObject | null;
+const verifyingKeys = new Map<string, VerifyingKey>();
 
-function nativePublicKey(publicKey: Uint8Array): KeyObject {
-  const id = Buffer.from(publicKey).toString('hex');
-  let key = publicKeyObjects.get(id);
-  if (!key) {
-    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
-    if (publicKeyObjects.size > 10_000) publicKeyObjects.clear();
-    publicKeyObjects.set(id, key);
+function nativeVerifyingKey(publicKey: Uint8Array): VerifyingKey {
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, 32).toString('latin1');
+  let key = verifyingKeys.get(id);
+  if (key === undefined) {
+    key = isStrongPublicKey(publicKey) ? createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' }) : null;
+    if (verifyingKeys.size > 10_000) verifyingKeys.clear();
+    verifyingKeys.set(id, key);
   }
   return key;
 }
 
 /**
- * Strict verification on the fast path: Node's native (OpenSSL) Ed25519 plus the checks
- * that RFC 8032 strictness adds and OpenSSL does not promise: S < L and a canonical R.
- * The key itself must have passed `assertStrongPublicKey` (callers check it once per key).
+ * Strict verification on the fast path: Node's native (OpenSSL) Ed25519, which checks the
+ * cofactorless equation [S]B = R + [k]A, plus what RFC 8032 strictness adds and OpenSSL does not
+ * promise: a strong key (canonical, not of small order; checked once per key), S < L, and a canonical R.
  */
 export function verifyNative(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
-  if (littleEndian(signature.subarray(32)) >= L) return false;
-  if (!isCanonicalPointEncoding(signature.subarray(0, 32))) return false;
-  return nodeVerify(null, message, nativePublicKey(publicKey), signature);
+  if (!isCanonicalScalar(signature.subarray(32)) || !isCanonicalPointEncoding(signature.subarray(0, 32))) return false;
+  const key = nativeVerifyingKey(publicKey);
+  return key !== null && nodeVerify(null, message, key, signature);
 }
 
-/** The portable reference: @noble/ed25519 in its RFC 8032 strict mode, plus the small-order key check. */
+/**
+ * The portable reference: @noble/ed25519 in its RFC 8032 strict mode (canonical A and R, S < L,
+ * small-order keys refused). noble checks the cofactored equation, which RFC 8032 §5.1.7 allows
+ * as an alternative; the cofactorless one is required here too, so that the reference and the
+ * native path give the same verdict on every input, including keys and R with a torsion component.
+ */
 export function verifyReference(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  if (!isStrongPublicKey(publicKey)) return false;
+  if (signature.length !== 64 || publicKey.length !== 32 || !isStrongPublicKey(publicKey)) return false;
   try {
-    return ed.verify(signature, message, publicKey, { zip215: false });
+    return ed.verify(signature, message, publicKey, { zip215: false }) && cofactorlessEquationHolds(publicKey, message, signature);
   } catch {
     return false;
   }
+}
+
+function cofactorlessEquationHolds(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const A = ed.Point.fromBytes(publicKey, false);
+  const R = ed.Point.fromBytes(signature.subarray(0, 32), false);
+  const S = littleEndian(signature.subarray(32));
+  const k = littleEndian(createHash('sha512').update(signature.subarray(0, 32)).update(publicKey).update(message).digest()) % L;
+  return ed.Point.BASE.multiplyUnsafe(S).equals(R.add(A.multiplyUnsafe(k)));
 }
 
 export function signReference(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
