@@ -1,0 +1,2 @@
+export { startEsdbLite } from './esdb-lite';
+export type { EsdbLite, EsdbLiteOptions } from './esdb-lite';
