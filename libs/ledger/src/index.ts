@@ -12,3 +12,5 @@ export * from './verify';
 export * from './chain-writer';
 export * from './read-ledger';
 export * from './uuid';
+export * from './merkle';
+export * from './checkpoint';

@@ -1,0 +1,2 @@
+export * from './signed-note';
+export * from './checkpoint';

@@ -1,0 +1,5 @@
+export * from './tree-hash';
+export * from './subtrees';
+export * from './proofs';
+export * from './frontier';
+export * from './memory-tree';
