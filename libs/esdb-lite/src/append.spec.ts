@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EventStoreDBClient, WrongExpectedVersionError, jsonEvent } from '@eventstore/db-client';
+import { EventStoreDBClient, WrongExpectedVersionError, binaryEvent, jsonEvent } from '@eventstore/db-client';
 import { SqliteEventStore } from '@arbiter/event-store-sqlite';
-import { EsdbLite, startEsdbLite } from './index';
+import { LiteFixture, startLiteWithClient } from './testing/lite-fixture';
 
 const event = (n: number, id: string = randomUUID()) => jsonEvent({ id, type: 'test.happened', data: { n } });
 /** With credentials the client appends through Streams.Append instead of BatchAppend. */
@@ -17,22 +14,16 @@ async function readRevisions(client: EventStoreDBClient, stream: string): Promis
 }
 
 describe('esdb-lite appends, through the official client', () => {
-  let dir: string;
-  let lite: EsdbLite;
+  let fixture: LiteFixture;
   let client: EventStoreDBClient;
   let stream: string;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'esdb-lite-append-'));
-    lite = await startEsdbLite({ store: new SqliteEventStore(join(dir, 'events.db')) });
-    client = EventStoreDBClient.connectionString(lite.url);
+    fixture = await startLiteWithClient((file) => new SqliteEventStore(file));
+    client = fixture.client;
     stream = `append-${randomUUID()}`;
   });
-  afterEach(async () => {
-    await client.dispose();
-    await lite.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => fixture.dispose());
 
   it('refuses a stale expected revision with WrongExpectedVersionError and appends nothing', async () => {
     await client.appendToStream(stream, [event(0), event(1)], { expectedRevision: 'no_stream' });
@@ -79,7 +70,7 @@ describe('esdb-lite appends, through the official client', () => {
 
   it('keeps JSON events as JSON and binary events as bytes', async () => {
     const bytes = Uint8Array.from([0, 255, 10]);
-    await client.appendToStream(stream, [jsonEvent({ type: 'json', data: { ok: true, name: 'ünï' } }), { id: randomUUID(), type: 'bin', contentType: 'application/octet-stream', data: bytes }]);
+    await client.appendToStream(stream, [jsonEvent({ type: 'json', data: { ok: true, name: 'ünï' } }), binaryEvent({ type: 'bin', data: bytes })]);
     const events = [];
     for await (const resolved of client.readStream(stream)) events.push(resolved.event!);
     expect(events.map((e) => [e.type, e.isJson])).toEqual([['json', true], ['bin', false]]);
