@@ -1,0 +1,66 @@
+package arbiter.conformance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The command line of the independent verifier:
+ * {@code java -cp <build> arbiter.conformance.Verify --bundle FILE --trust <root did:key> [--witness-dir DIR]}.
+ * Prints the LEDGER-SPEC §7 report and exits 0 when everything verifies, 1 when anything fails, 2 on
+ * a usage or I/O error.
+ */
+public final class Verify {
+  private static final String USAGE = "usage: Verify --bundle FILE --trust <root did:key> [--witness-dir DIR]";
+  private static final Set<String> OPTIONS = Set.of("--bundle", "--trust", "--witness-dir");
+
+  private Verify() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i += 2) {
+      if (!OPTIONS.contains(args[i]) || i + 1 >= args.length || options.containsKey(args[i])) return usage("bad argument " + args[i]);
+      options.put(args[i], args[i + 1]);
+    }
+    if (!options.containsKey("--bundle") || !options.containsKey("--trust")) return usage("--bundle and --trust are required");
+    try {
+      DidKey.publicKey(options.get("--trust"));
+    } catch (DidKey.Invalid e) {
+      return usage("--trust: " + e.getMessage());
+    }
+    byte[] bundle;
+    try {
+      bundle = Files.readAllBytes(Path.of(options.get("--bundle")));
+    } catch (IOException e) {
+      System.err.println("cannot read the bundle: " + e);
+      return 2;
+    }
+    BundleVerifier.Outcome outcome = new BundleVerifier(options.get("--trust")).verify(bundle);
+    Report report = outcome.report();
+    if (options.containsKey("--witness-dir") && outcome.checkpoint() != null) {
+      try {
+        Witness witness = new Witness(Path.of(options.get("--witness-dir")));
+        Witness.State state = witness.check(outcome.checkpoint(), outcome.leafHashesFromZero(), report);
+        if (report.ok() && (state == Witness.State.FIRST || state == Witness.State.EXTENDED)) witness.accept(outcome.checkpoint());
+      } catch (IOException e) {
+        System.err.println("witness state: " + e.getMessage());
+        return 2;
+      }
+    }
+    System.out.println(report.toJson());
+    return report.ok() ? 0 : 1;
+  }
+
+  private static int usage(String problem) {
+    System.err.println(problem);
+    System.err.println(USAGE);
+    return 2;
+  }
+}
