@@ -2,6 +2,7 @@ package arbiter.conformance;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -66,7 +67,8 @@ final class BundleVerifier {
     }
   }
 
-  record Outcome(Report report, Checkpoint checkpoint, List<byte[]> leafHashesFromZero) {}
+  /** The report, and the checkpoint when its signature verified (for the witness), with the leaf hashes from leaf 0. */
+  record Outcome(Report report, Checkpoint verifiedCheckpoint, List<byte[]> leafHashesFromZero) {}
 
   Outcome verify(byte[] bundleBytes) {
     Report report = new Report();
@@ -117,9 +119,10 @@ final class BundleVerifier {
     checkPolicies(entries, report);
     checkDuplicateDecisions(entries, report);
 
-    Checkpoint checkpoint = readCheckpoint(bundle.get("checkpoint"), ledger, registry, report);
+    Checkpoint checkpoint = readCheckpoint(bundle.get("checkpoint"), ledger, report);
+    boolean signed = checkpoint != null && checkpointSigned(checkpoint, registry, report);
     List<byte[]> prefix = checkLog(entries, checkpoint, report);
-    return new Outcome(report, checkpoint, prefix);
+    return new Outcome(report, signed ? checkpoint : null, prefix);
   }
 
   private List<Entry> readEntries(List<?> items, Map<Integer, List<String>> entryProblems, String ledger, Report report) {
@@ -312,8 +315,8 @@ final class BundleVerifier {
     }
   }
 
-  /** §5: a checkpoint of this ledger's origin, signed by a key registered with role checkpoint. */
-  private Checkpoint readCheckpoint(Object value, String ledger, KeyRegistry registry, Report report) {
+  /** §5: a checkpoint of this ledger's origin. */
+  private Checkpoint readCheckpoint(Object value, String ledger, Report report) {
     if (!(value instanceof String note)) {
       report.fail("malformed", "checkpoint is not a string");
       return null;
@@ -329,6 +332,11 @@ final class BundleVerifier {
     if (ledger != null && !checkpoint.origin().equals("arbiter.ledger/" + ledger)) {
       report.fail("checkpoint-signature", "the checkpoint's origin is " + checkpoint.origin() + ", not arbiter.ledger/" + ledger);
     }
+    return checkpoint;
+  }
+
+  /** §5: signed by a key registered with role checkpoint, found by the key id rule. */
+  private boolean checkpointSigned(Checkpoint checkpoint, KeyRegistry registry, Report report) {
     List<String> tried = new ArrayList<>();
     for (Checkpoint.NoteSignature signature : checkpoint.signatures()) {
       for (KeyRegistry.Registration key : registry.withRole("checkpoint")) {
@@ -338,7 +346,7 @@ final class BundleVerifier {
           continue;
         }
         Ed25519.Verdict verdict = Ed25519.verify(key.publicKey(), checkpoint.text(), signature.signature());
-        if (verdict == Ed25519.Verdict.VALID) return checkpoint;
+        if (verdict == Ed25519.Verdict.VALID) return true;
         tried.add(signature.keyName() + ": " + verdict.message);
       }
     }
@@ -347,7 +355,7 @@ final class BundleVerifier {
         ? "no key with role checkpoint is registered in chain keys"
         : tried.isEmpty() ? "no signature's key id matches a key registered with role checkpoint" : String.join("; ", tried);
     report.fail("checkpoint-signature", "no valid checkpoint signature among " + names + ": " + detail);
-    return checkpoint;
+    return false;
   }
 
   /**
@@ -387,14 +395,14 @@ final class BundleVerifier {
         fail(report, "inclusion-proof", e, "the inclusion proof of leaf " + e.leaf + " does not lead to the checkpoint's root");
       }
     }
-    boolean complete = ordered && prefix.size() == size && covered.size() == size;
+    boolean complete = ordered && prefix.size() >= size && covered.size() == size;
     if (complete) {
-      byte[] root = Merkle.root(prefix);
+      byte[] root = Merkle.root(prefix.subList(0, (int) size));
       if (!Arrays.equals(root, checkpoint.root())) {
-        report.fail("root-mismatch", "the " + size + " leaves hash to root " + java.util.Base64.getEncoder().encodeToString(root)
+        report.fail("root-mismatch", "the " + size + " leaves hash to root " + Base64.getEncoder().encodeToString(root)
             + ", not the checkpoint's " + checkpoint.rootBase64());
       }
-    } else if (withoutProof > 0) {
+    } else if (withoutProof > 0 && covered.size() < size) {
       report.fail("truncated", withoutProof + " entries have no inclusion proof, so the bundle must hold every leaf below the tree size "
           + size + ", but it holds " + covered.size() + (prefix.size() < size ? "; the first missing leaf is " + prefix.size() : ""));
     }

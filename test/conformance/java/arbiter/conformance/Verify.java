@@ -44,11 +44,11 @@ public final class Verify {
     }
     BundleVerifier.Outcome outcome = new BundleVerifier(options.get("--trust")).verify(bundle);
     Report report = outcome.report();
-    if (options.containsKey("--witness-dir") && outcome.checkpoint() != null) {
+    if (options.containsKey("--witness-dir") && outcome.verifiedCheckpoint() != null) {
       try {
         Witness witness = new Witness(Path.of(options.get("--witness-dir")));
-        Witness.State state = witness.check(outcome.checkpoint(), outcome.leafHashesFromZero(), report);
-        if (report.ok() && (state == Witness.State.FIRST || state == Witness.State.EXTENDED)) witness.accept(outcome.checkpoint());
+        Witness.State state = witness.check(outcome.verifiedCheckpoint(), outcome.leafHashesFromZero(), report);
+        if (report.ok() && (state == Witness.State.FIRST || state == Witness.State.EXTENDED)) witness.accept(outcome.verifiedCheckpoint());
       } catch (IOException e) {
         System.err.println("witness state: " + e.getMessage());
         return 2;
