@@ -249,6 +249,8 @@ final class BundleVerifier {
     Map<String, List<Entry>> chains = new LinkedHashMap<>();
     for (Entry e : entries) if (e.chain() != null && e.seq() != null) chains.computeIfAbsent(e.chain(), k -> new ArrayList<>()).add(e);
     if (!chains.containsKey("keys") && !chains.isEmpty()) report.fail("malformed", "the bundle holds no entries of chain keys (§6: always all of it)");
+    boolean decides = entries.stream().anyMatch(e -> "decision".equals(e.string("type")));
+    if (decides && !chains.containsKey("policies")) report.fail("malformed", "the bundle holds decisions but no entries of chain policies (§6: always all of it)");
     for (List<Entry> chain : chains.values()) {
       Entry previous = null;
       long expected = 0;

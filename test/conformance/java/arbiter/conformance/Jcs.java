@@ -1,7 +1,6 @@
 package arbiter.conformance;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -121,14 +120,14 @@ final class Jcs {
           continue;
         }
         int closer = candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs());
-        if (closer < 0 || (closer == 0 && isEven(candidate))) best = candidate;
+        if (closer < 0 || (closer == 0 && lastDigitEven(candidate))) best = candidate;
       }
       if (best != null) return best.stripTrailingZeros();
     }
     throw new IllegalStateException("no 17-digit form reads back as " + d);
   }
 
-  private static boolean isEven(BigDecimal value) {
-    return !value.stripTrailingZeros().unscaledValue().testBit(0) || value.unscaledValue().equals(BigInteger.ZERO);
+  private static boolean lastDigitEven(BigDecimal value) {
+    return !value.unscaledValue().testBit(0);
   }
 }

@@ -50,11 +50,9 @@ final class Merkle {
       if (sn == 0) return false;
       if ((fn & 1) == 1 || fn == sn) {
         r = nodeHash(p, r);
-        if ((fn & 1) == 0) {
-          while ((fn & 1) == 0 && fn != 0) {
-            fn >>= 1;
-            sn >>= 1;
-          }
+        while ((fn & 1) == 0 && fn != 0) {
+          fn >>= 1;
+          sn >>= 1;
         }
       } else {
         r = nodeHash(r, p);
