@@ -27,5 +27,14 @@ export const decisionMadeData = z.object({
   action: actionSchema.nullable(),
   outcome: decisionOutcome,
   ledger: z.object({ chain: z.string(), seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+  /** Present when a human (or the review timeout) settled an escalated decision; `ledger` is then the review entry. */
+  review: z
+    .object({
+      verdict: z.enum(['approve', 'override', 'reject']),
+      reviewer: z.string(),
+      timedOut: z.boolean(),
+      decision: z.object({ chain: z.string(), seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+    })
+    .optional(),
 });
 export type DecisionMadeData = z.infer<typeof decisionMadeData>;

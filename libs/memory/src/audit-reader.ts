@@ -17,6 +17,70 @@ export interface DecisionView {
 export interface DecisionDetail extends DecisionView {
   /** The signed ledger record, exactly as stored. */
   record: unknown;
+  /** For an escalated decision: its place in the review queue and, once reviewed, the review. */
+  review?: ReviewItem | null;
+}
+
+/** An escalated decision in the review queue, and once resolved, what the reviewer (or the timeout) said. */
+export interface ReviewItem {
+  decisionId: string;
+  customerId: string;
+  decisionPoint: string;
+  status: 'pending' | 'resolved';
+  decision: { chain: string; seq: number; hash: string };
+  policy: { id: string; version: number; digest: string };
+  trigger: { eventId: string; type: string };
+  /** The escalation rules (or escalating guards) that fired. */
+  rules: string[];
+  proposal: unknown;
+  /** What an approval executes, and the outcome it then has. */
+  pendingAction: { type: string; params: Record<string, unknown> };
+  pendingOutcome: string;
+  escalatedAt: string;
+  dueAt: string;
+  review: {
+    verdict: string;
+    reviewer: string;
+    note: string;
+    action: unknown;
+    outcome: string;
+    timedOut: boolean;
+    ledger: { chain: string; seq: number; hash: string };
+    reviewedAt: string;
+  } | null;
+}
+
+const isoOf = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v));
+
+function toReview(r: Record<string, unknown>): ReviewItem {
+  return {
+    decisionId: String(r.decision_id),
+    customerId: String(r.customer_id),
+    decisionPoint: String(r.decision_point),
+    status: r.status === 'pending' ? 'pending' : 'resolved',
+    decision: { chain: String(r.chain), seq: Number(r.seq), hash: String(r.hash) },
+    policy: { id: String(r.policy_id), version: Number(r.policy_version), digest: String(r.policy_digest) },
+    trigger: { eventId: String(r.trigger_event_id), type: String(r.trigger_type) },
+    rules: r.rules as string[],
+    proposal: r.proposal ?? null,
+    pendingAction: r.pending_action as ReviewItem['pendingAction'],
+    pendingOutcome: String(r.pending_outcome),
+    escalatedAt: isoOf(r.escalated_at),
+    dueAt: isoOf(r.due_at),
+    review:
+      r.status === 'pending'
+        ? null
+        : {
+            verdict: String(r.verdict),
+            reviewer: String(r.reviewer),
+            note: String(r.note ?? ''),
+            action: r.final_action ?? null,
+            outcome: String(r.final_outcome),
+            timedOut: r.timed_out === true,
+            ledger: { chain: String(r.chain), seq: Number(r.review_seq), hash: String(r.review_hash) },
+            reviewedAt: isoOf(r.reviewed_at),
+          },
+  };
 }
 
 function toView(r: Record<string, unknown>): DecisionView {
@@ -54,7 +118,33 @@ export class AuditReader {
 
   async decision(decisionId: string): Promise<DecisionDetail | null> {
     const [row] = await this.db.query(`SELECT ${VIEW_COLUMNS}, record FROM decisions WHERE decision_id = $1`, [decisionId]);
-    return row ? { ...toView(row), record: JSON.parse(String(row.record)) } : null;
+    if (!row) return null;
+    const detail: DecisionDetail = { ...toView(row), record: JSON.parse(String(row.record)) };
+    if (detail.outcome === 'escalated') detail.review = await this.review(decisionId);
+    return detail;
+  }
+
+  /** The review queue, oldest first: pending escalations by default. */
+  async reviews(filter: { status?: 'pending' | 'resolved'; decisionPoint?: string; customer?: string; limit: number }): Promise<ReviewItem[]> {
+    const rows = await this.db.query(
+      `SELECT * FROM review_queue
+       WHERE ($1::text IS NULL OR (CASE WHEN status = 'pending' THEN 'pending' ELSE 'resolved' END) = $1)
+         AND ($2::text IS NULL OR decision_point = $2) AND ($3::text IS NULL OR customer_id = $3)
+       ORDER BY escalated_at, decision_id LIMIT $4`,
+      [filter.status ?? null, filter.decisionPoint ?? null, filter.customer ?? null, filter.limit],
+    );
+    return rows.map(toReview);
+  }
+
+  async review(decisionId: string): Promise<ReviewItem | null> {
+    const [row] = await this.db.query('SELECT * FROM review_queue WHERE decision_id = $1', [decisionId]);
+    return row ? toReview(row) : null;
+  }
+
+  /** Pending reviews whose time is up at `now`: the policy's default applies to them. */
+  async overdueReviews(now: string, limit = 100): Promise<ReviewItem[]> {
+    const rows = await this.db.query(`SELECT * FROM review_queue WHERE status = 'pending' AND due_at <= $1::timestamptz ORDER BY due_at, decision_id LIMIT $2`, [now, limit]);
+    return rows.map(toReview);
   }
 
   async outcomes(): Promise<{ decisionPoint: string; outcome: string; count: number }[]> {

@@ -22,6 +22,23 @@ async function remember(tx: SqlExecutor, customerId: string, event: DomainEvent,
   );
 }
 
+/** One payment attempt, kept per event so that a decision can see its history as of its trigger. */
+async function recordPayment(
+  tx: SqlExecutor,
+  eventId: string,
+  d: { paymentId: string; orderId?: string; customerId: string; amountCents: number },
+  outcome: 'failed' | 'succeeded',
+  at: string,
+  reason: string | null,
+  attempt: number | null,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO payment_history (event_id, customer_id, payment_id, order_id, amount_cents, outcome, reason, attempt, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [eventId, d.customerId, d.paymentId, d.orderId ?? null, d.amountCents, outcome, reason, attempt, at],
+  );
+}
+
 const handlers: { [K in DomainEvent['type']]: (tx: SqlExecutor, e: Of<K>, at: string) => Promise<void> } = {
   'customer.registered': async (tx, e, at) => {
     const d = e.data;
@@ -59,12 +76,14 @@ const handlers: { [K in DomainEvent['type']]: (tx: SqlExecutor, e: Of<K>, at: st
     const d = e.data;
     await touchCustomer(tx, d.customerId, at);
     await tx.query('UPDATE customers SET payments_failed = payments_failed + 1 WHERE customer_id = $1', [d.customerId]);
+    await recordPayment(tx, e.id, d, 'failed', at, d.reason, d.attempt);
     await remember(tx, d.customerId, e, at, { paymentId: d.paymentId, amountCents: d.amountCents, reason: d.reason, attempt: d.attempt });
   },
   'payment.succeeded': async (tx, e, at) => {
     const d = e.data;
     await touchCustomer(tx, d.customerId, at);
     await tx.query('UPDATE customers SET payments_succeeded = payments_succeeded + 1 WHERE customer_id = $1', [d.customerId]);
+    await recordPayment(tx, e.id, d, 'succeeded', at, null, null);
   },
   'inventory.level.changed': async (tx, e, at) => {
     const d = e.data;
@@ -86,11 +105,21 @@ const handlers: { [K in DomainEvent['type']]: (tx: SqlExecutor, e: Of<K>, at: st
          last_period_end = GREATEST(usage_totals.last_period_end, excluded.last_period_end)`,
       [d.accountId, d.metric, d.value, d.periodEnd],
     );
+    await tx.query(
+      `INSERT INTO usage_history (event_id, account_id, metric, value, period_start, period_end) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [e.id, d.accountId, d.metric, d.value, d.periodStart, d.periodEnd],
+    );
   },
   'dispute.opened': async (tx, e, at) => {
     const d = e.data;
     await touchCustomer(tx, d.buyerId, at);
     await tx.query('UPDATE customers SET disputes_opened = disputes_opened + 1 WHERE customer_id = $1', [d.buyerId]);
+    await tx.query(
+      `INSERT INTO dispute_history (dispute_id, event_id, buyer_id, seller_id, order_id, amount_cents, reason, opened_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (dispute_id) DO NOTHING`,
+      [d.disputeId, e.id, d.buyerId, d.sellerId, d.orderId, d.amountCents, d.reason, at],
+    );
     await remember(tx, d.buyerId, e, at, { disputeId: d.disputeId, orderId: d.orderId, amountCents: d.amountCents, reason: d.reason });
   },
 };

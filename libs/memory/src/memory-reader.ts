@@ -24,6 +24,72 @@ export interface CustomerMemory {
   recentEvents: { eventId: string; type: string; at: string; summary: Record<string, unknown> }[];
   usage: { metric: string; total: number; lastValue: number; reports: number }[];
   decisions: { decisionId: string; decisionPoint: string; outcome: string; action: unknown; result: string | null; decidedAt: string }[];
+  /** The moment the memory describes (the trigger's time): ages and windows below count back from it. */
+  asOf: string | null;
+  /** Days since registration (or first sighting) at `asOf`. */
+  accountAgeDays: number | null;
+  payments: PaymentMemory;
+  usageTrends: UsageTrend[];
+  disputes: DisputeMemory;
+}
+
+/** Payment history before the trigger: what a retry strategy weighs. */
+export interface PaymentMemory {
+  failed90d: number;
+  succeeded90d: number;
+  /** Failures since the last success (all of them when there never was one). */
+  failureStreak: number;
+  /** Declines issuers use for suspected fraud or failed authentication, in 90 days. */
+  hardDeclines90d: number;
+  lastSucceededDaysAgo: number | null;
+  recentFailures: { paymentId: string; orderId: string | null; amountCents: number; reason: string; attempt: number; daysAgo: number }[];
+}
+
+/** One usage metric's recent reports, newest first: what churn and upgrade decisions weigh. */
+export interface UsageTrend {
+  metric: string;
+  reports: number;
+  recent: number[];
+  /** Integer mean of `recent`. */
+  average: number;
+}
+
+export interface DisputeMemory {
+  opened365d: number;
+  unauthorizedClaims365d: number;
+  recent: { disputeId: string; orderId: string; sellerId: string; amountCents: number; reason: string; daysAgo: number }[];
+}
+
+/** Issuer decline reasons that point at fraud or a stolen instrument rather than an empty account. */
+export const HARD_DECLINES = ['do_not_honor', 'authentication_required', 'suspected_fraud', 'stolen_card'];
+
+/** What memory says about a customer it has never seen. */
+export function emptyCustomerMemory(customerId: string, asOf: string | null = null): CustomerMemory {
+  return {
+    customerId,
+    known: false,
+    profile: { country: null, segment: null, registeredAt: null, firstSeen: null },
+    stats: { events: 0, orders: 0, lifetimeValueCents: 0, paymentsFailed: 0, paymentsSucceeded: 0, deliveriesOnTime: 0, deliveriesLate: 0, disputesOpened: 0, usageReports: 0 },
+    recentOrders: [],
+    recentEvents: [],
+    usage: [],
+    decisions: [],
+    asOf,
+    accountAgeDays: null,
+    payments: { failed90d: 0, succeeded90d: 0, failureStreak: 0, hardDeclines90d: 0, lastSucceededDaysAgo: null, recentFailures: [] },
+    usageTrends: [],
+    disputes: { opened365d: 0, unauthorizedClaims365d: 0, recent: [] },
+  };
+}
+
+/** The disputed order as memory knows it, and how often its seller is disputed. */
+export interface OrderFacts {
+  orderId: string;
+  customerId: string;
+  totalCents: number;
+  currency: string;
+  status: string;
+  placedAt: string;
 }
 
 const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
@@ -32,27 +98,48 @@ export interface MemoryLimits {
   orders?: number;
   events?: number;
   decisions?: number;
+  /** Describe the customer as of this time (the trigger's), counting ages and windows back from it. */
+  asOf?: string;
+  /** Leave this event out (the trigger), whether or not memory has already learnt from it. */
+  excludeEventId?: string;
 }
+
+const DAY_MS = 86_400_000;
+const daysBetween = (from: unknown, to: number): number => Math.max(0, Math.floor((to - new Date(from as string | Date).getTime()) / DAY_MS));
 
 export class MemoryReader {
   constructor(private readonly db: SqlExecutor) {}
 
   async customerMemory(customerId: string, limits: MemoryLimits = {}): Promise<CustomerMemory> {
-    const [customer] = await this.db.query('SELECT * FROM customers WHERE customer_id = $1', [customerId]);
-    const orders = await this.db.query(
-      'SELECT order_id, total_cents, currency, status, warehouse_id, placed_at FROM customer_orders WHERE customer_id = $1 ORDER BY placed_at DESC, order_id LIMIT $2',
-      [customerId, limits.orders ?? 5],
-    );
-    const events = await this.db.query(
-      'SELECT event_id, type, occurred_at, summary FROM customer_events WHERE customer_id = $1 ORDER BY occurred_at DESC, event_id LIMIT $2',
-      [customerId, limits.events ?? 10],
-    );
-    const usage = await this.db.query('SELECT metric, total, last_value, reports FROM usage_totals WHERE account_id = $1 ORDER BY metric', [customerId]);
-    const decisions = await this.db.query(
-      'SELECT decision_id, decision_point, outcome, action, result, decided_at FROM decisions WHERE customer_id = $1 ORDER BY position DESC LIMIT $2',
-      [customerId, limits.decisions ?? 5],
-    );
+    const asOf = limits.asOf ?? new Date().toISOString();
+    const at = Date.parse(asOf);
+    const exclude = limits.excludeEventId ?? '';
+    const [[customer], orders, events, usage, decisions, payments, trends, disputes] = await Promise.all([
+      this.db.query('SELECT * FROM customers WHERE customer_id = $1', [customerId]),
+      this.db.query(
+        'SELECT order_id, total_cents, currency, status, warehouse_id, placed_at FROM customer_orders WHERE customer_id = $1 ORDER BY placed_at DESC, order_id LIMIT $2',
+        [customerId, limits.orders ?? 5],
+      ),
+      this.db.query(
+        'SELECT event_id, type, occurred_at, summary FROM customer_events WHERE customer_id = $1 AND event_id <> $3 ORDER BY occurred_at DESC, event_id LIMIT $2',
+        [customerId, limits.events ?? 10, exclude],
+      ),
+      this.db.query('SELECT metric, total, last_value, reports FROM usage_totals WHERE account_id = $1 ORDER BY metric', [customerId]),
+      this.db.query(
+        'SELECT decision_id, decision_point, outcome, action, result, decided_at FROM decisions WHERE customer_id = $1 ORDER BY position DESC LIMIT $2',
+        [customerId, limits.decisions ?? 5],
+      ),
+      this.paymentHistory(customerId, exclude, asOf),
+      this.usageHistory(customerId, exclude, asOf),
+      this.db.query(
+        `SELECT dispute_id, order_id, seller_id, amount_cents, reason, opened_at FROM dispute_history
+         WHERE buyer_id = $1 AND event_id <> $2 AND opened_at <= $3::timestamptz AND opened_at > $3::timestamptz - interval '365 days'
+         ORDER BY opened_at DESC, dispute_id LIMIT 200`,
+        [customerId, exclude, asOf],
+      ),
+    ]);
     const n = (key: string) => Number(customer?.[key] ?? 0);
+    const since = customer?.registered_at ?? customer?.first_seen;
     return {
       customerId,
       known: customer !== undefined,
@@ -91,7 +178,72 @@ export class MemoryReader {
         result: (d.result as string | null) ?? null,
         decidedAt: iso(d.decided_at)!,
       })),
+      asOf: new Date(at).toISOString(),
+      accountAgeDays: since == null ? null : daysBetween(since, at),
+      payments: toPaymentMemory(payments, at),
+      usageTrends: toUsageTrends(trends),
+      disputes: {
+        opened365d: disputes.length,
+        unauthorizedClaims365d: disputes.filter((d) => d.reason === 'unauthorized_charge').length,
+        recent: disputes.slice(0, 5).map((d) => ({
+          disputeId: String(d.dispute_id),
+          orderId: String(d.order_id),
+          sellerId: String(d.seller_id),
+          amountCents: Number(d.amount_cents),
+          reason: String(d.reason),
+          daysAgo: daysBetween(d.opened_at, at),
+        })),
+      },
     };
+  }
+
+  private async paymentHistory(customerId: string, exclude: string, asOf: string): Promise<{ summary: Record<string, unknown>; failures: Record<string, unknown>[] }> {
+    const [[summary], failures] = await Promise.all([
+      this.db.query(
+        `WITH h AS (SELECT * FROM payment_history WHERE customer_id = $1 AND event_id <> $2 AND occurred_at <= $3::timestamptz),
+              s AS (SELECT MAX(occurred_at) AS last_success FROM h WHERE outcome = 'succeeded')
+         SELECT
+           (SELECT COUNT(*) FROM h WHERE outcome = 'failed' AND occurred_at > $3::timestamptz - interval '90 days')::bigint AS failed90,
+           (SELECT COUNT(*) FROM h WHERE outcome = 'succeeded' AND occurred_at > $3::timestamptz - interval '90 days')::bigint AS succeeded90,
+           (SELECT COUNT(*) FROM h WHERE outcome = 'failed' AND reason = ANY($4::text[]) AND occurred_at > $3::timestamptz - interval '90 days')::bigint AS hard90,
+           (SELECT COUNT(*) FROM h, s WHERE h.outcome = 'failed' AND (s.last_success IS NULL OR h.occurred_at > s.last_success))::bigint AS streak,
+           (SELECT last_success FROM s) AS last_success`,
+        [customerId, exclude, asOf, HARD_DECLINES],
+      ),
+      this.db.query(
+        `SELECT payment_id, order_id, amount_cents, reason, attempt, occurred_at FROM payment_history
+         WHERE customer_id = $1 AND event_id <> $2 AND occurred_at <= $3::timestamptz AND outcome = 'failed'
+         ORDER BY occurred_at DESC, event_id LIMIT 5`,
+        [customerId, exclude, asOf],
+      ),
+    ]);
+    return { summary, failures };
+  }
+
+  private usageHistory(accountId: string, exclude: string, asOf: string): Promise<Record<string, unknown>[]> {
+    return this.db.query(
+      `SELECT metric, value, n FROM (
+         SELECT metric, value, row_number() OVER (PARTITION BY metric ORDER BY period_end DESC, event_id) AS rn, COUNT(*) OVER (PARTITION BY metric) AS n
+         FROM usage_history WHERE account_id = $1 AND event_id <> $2 AND period_end <= $3::timestamptz
+       ) t WHERE rn <= $4 ORDER BY metric, rn`,
+      [accountId, exclude, asOf, USAGE_WINDOW],
+    );
+  }
+
+  /** An order as memory knows it (null when it never saw it). */
+  async order(orderId: string): Promise<OrderFacts | null> {
+    const [o] = await this.db.query('SELECT order_id, customer_id, total_cents, currency, status, placed_at FROM customer_orders WHERE order_id = $1', [orderId]);
+    if (!o) return null;
+    return { orderId: String(o.order_id), customerId: String(o.customer_id), totalCents: Number(o.total_cents), currency: String(o.currency), status: String(o.status), placedAt: iso(o.placed_at)! };
+  }
+
+  /** Disputes opened against a seller in the 90 days before `asOf`, the one named excluded. */
+  async sellerDisputes90d(sellerId: string, asOf: string, excludeDisputeId = ''): Promise<number> {
+    const [row] = await this.db.query(
+      `SELECT COUNT(*)::bigint AS n FROM dispute_history WHERE seller_id = $1 AND dispute_id <> $2 AND opened_at <= $3::timestamptz AND opened_at > $3::timestamptz - interval '90 days'`,
+      [sellerId, excludeDisputeId, asOf],
+    );
+    return Number(row.n);
   }
 
   /** Units on hand per warehouse and SKU, for the given SKUs. */
@@ -104,4 +256,38 @@ export class MemoryReader {
     for (const r of rows) (levels[r.warehouse_id] ??= {})[r.sku] = Number(r.on_hand);
     return levels;
   }
+}
+
+/** How many reports per metric a trend looks back over. */
+const USAGE_WINDOW = 8;
+
+function toPaymentMemory(history: { summary: Record<string, unknown>; failures: Record<string, unknown>[] }, at: number): PaymentMemory {
+  const { summary, failures } = history;
+  return {
+    failed90d: Number(summary.failed90),
+    succeeded90d: Number(summary.succeeded90),
+    failureStreak: Number(summary.streak),
+    hardDeclines90d: Number(summary.hard90),
+    lastSucceededDaysAgo: summary.last_success == null ? null : daysBetween(summary.last_success, at),
+    recentFailures: failures.map((f) => ({
+      paymentId: String(f.payment_id),
+      orderId: (f.order_id as string | null) ?? null,
+      amountCents: Number(f.amount_cents),
+      reason: String(f.reason),
+      attempt: Number(f.attempt),
+      daysAgo: daysBetween(f.occurred_at, at),
+    })),
+  };
+}
+
+function toUsageTrends(rows: Record<string, unknown>[]): UsageTrend[] {
+  const byMetric = new Map<string, UsageTrend>();
+  for (const r of rows) {
+    const metric = String(r.metric);
+    let trend = byMetric.get(metric);
+    if (!trend) byMetric.set(metric, (trend = { metric, reports: Number(r.n), recent: [], average: 0 }));
+    trend.recent.push(Number(r.value));
+  }
+  for (const t of byMetric.values()) t.average = Math.floor(t.recent.reduce((a, b) => a + b, 0) / t.recent.length);
+  return [...byMetric.values()];
 }

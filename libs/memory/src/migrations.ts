@@ -111,4 +111,80 @@ CREATE TABLE chain_heads (
 );
 `,
   },
+  {
+    // What payment, SaaS and dispute decisions need: event-level histories, so a decision can
+    // see trends and streaks as of its trigger (the trigger itself excluded).
+    id: '0002-payment-usage-dispute-history',
+    sql: `
+CREATE TABLE payment_history (
+  event_id     TEXT PRIMARY KEY,
+  customer_id  TEXT        NOT NULL,
+  payment_id   TEXT        NOT NULL,
+  order_id     TEXT,
+  amount_cents BIGINT      NOT NULL,
+  outcome      TEXT        NOT NULL,
+  reason       TEXT,
+  attempt      INTEGER,
+  occurred_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX payment_history_by_customer ON payment_history (customer_id, occurred_at DESC);
+CREATE TABLE usage_history (
+  event_id     TEXT PRIMARY KEY,
+  account_id   TEXT        NOT NULL,
+  metric       TEXT        NOT NULL,
+  value        BIGINT      NOT NULL,
+  period_start TIMESTAMPTZ NOT NULL,
+  period_end   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX usage_history_by_account ON usage_history (account_id, metric, period_end DESC);
+CREATE TABLE dispute_history (
+  dispute_id   TEXT PRIMARY KEY,
+  event_id     TEXT        NOT NULL,
+  buyer_id     TEXT        NOT NULL,
+  seller_id    TEXT        NOT NULL,
+  order_id     TEXT        NOT NULL,
+  amount_cents BIGINT      NOT NULL,
+  reason       TEXT        NOT NULL,
+  opened_at    TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX dispute_history_by_buyer ON dispute_history (buyer_id, opened_at DESC);
+CREATE INDEX dispute_history_by_seller ON dispute_history (seller_id, opened_at DESC);
+`,
+  },
+  {
+    // Escalated decisions waiting for a human, and what the human (or the timeout) said.
+    id: '0003-review-queue',
+    sql: `
+CREATE TABLE review_queue (
+  decision_id      TEXT PRIMARY KEY,
+  customer_id      TEXT        NOT NULL,
+  decision_point   TEXT        NOT NULL,
+  chain            TEXT        NOT NULL,
+  seq              BIGINT      NOT NULL,
+  hash             TEXT        NOT NULL,
+  policy_id        TEXT        NOT NULL,
+  policy_version   INTEGER     NOT NULL,
+  policy_digest    TEXT        NOT NULL,
+  trigger_event_id TEXT        NOT NULL,
+  trigger_type     TEXT        NOT NULL,
+  rules            JSONB       NOT NULL,
+  proposal         JSONB,
+  pending_action   JSONB       NOT NULL,
+  pending_outcome  TEXT        NOT NULL,
+  escalated_at     TIMESTAMPTZ NOT NULL,
+  due_at           TIMESTAMPTZ NOT NULL,
+  status           TEXT        NOT NULL,
+  verdict          TEXT,
+  reviewer         TEXT,
+  note             TEXT,
+  final_action     JSONB,
+  final_outcome    TEXT,
+  timed_out        BOOLEAN,
+  review_seq       BIGINT,
+  review_hash      TEXT,
+  reviewed_at      TIMESTAMPTZ
+);
+CREATE INDEX review_queue_by_status ON review_queue (status, due_at);
+`,
+  },
 ];

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { canonicalize, sha256Hex } from '@arbiter/ledger';
+import { CelSyntaxError } from './cel';
+import { CompiledPolicy, compilePolicy } from './compiled-policy';
 import { PolicyDocument, policyDocument } from './policy-document';
 import { lintPolicy } from './verdict';
 
@@ -14,6 +16,7 @@ export interface LoadedPolicy {
   /** Hex SHA-256 of the JCS form of the document: what every decision names. */
   digest: string;
   file: string;
+  compiled: CompiledPolicy;
 }
 
 export function policyDigest(document: PolicyDocument): string {
@@ -33,8 +36,15 @@ export function parsePolicy(text: string, file: string): LoadedPolicy {
   }
   const problems = lintPolicy(parsed.data);
   if (problems.length) throw new PolicyError(`${file}: ${problems.join('; ')}`);
+  let compiled: CompiledPolicy;
   try {
-    return { document: parsed.data, digest: policyDigest(parsed.data), file };
+    compiled = compilePolicy(parsed.data);
+  } catch (e) {
+    if (e instanceof CelSyntaxError) throw new PolicyError(`${file}: an expression does not parse: ${e.message}`);
+    throw e;
+  }
+  try {
+    return { document: parsed.data, digest: policyDigest(parsed.data), file, compiled };
   } catch (e) {
     throw new PolicyError(`${file}: ${(e as Error).message}`);
   }

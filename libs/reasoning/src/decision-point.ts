@@ -1,14 +1,16 @@
 import type { DomainEvent, DomainEventType } from '@arbiter/contracts';
 import type { Json } from '@arbiter/ledger';
 import type { CustomerMemory, MemoryReader } from '@arbiter/memory';
-import type { LoadedPolicy, Proposal } from '@arbiter/policy';
+import type { AllowedSet, LoadedPolicy, Proposal } from '@arbiter/policy';
+import type { PromptTemplate } from './model/prompt';
 
-/** What a reasoner is given: the trigger, the customer's memory, facts the point gathered, and the policy. */
+/** What a reasoner is given: the trigger, the customer's memory, facts the point gathered, the policy and what it allows here. */
 export interface ReasoningInput<E extends DomainEvent = DomainEvent> {
   event: E;
   memory: CustomerMemory;
   facts: { [key: string]: Json };
   policy: LoadedPolicy;
+  allowed: AllowedSet;
 }
 
 export interface ReasonerResult {
@@ -25,7 +27,11 @@ export interface DecisionPoint<T extends DomainEventType = DomainEventType> {
   subjectOf(event: Extract<DomainEvent, { type: T }>): string;
   /** The business object the decision is about (order, payment, dispute), to join outcomes later. */
   subjectRefOf(event: Extract<DomainEvent, { type: T }>): string;
-  gatherFacts(event: Extract<DomainEvent, { type: T }>, memory: MemoryReader): Promise<{ [key: string]: Json }>;
+  gatherFacts(event: Extract<DomainEvent, { type: T }>, reader: MemoryReader, memory: CustomerMemory): Promise<{ [key: string]: Json }>;
   /** The offline reasoner: deterministic, explainable, always available. */
   heuristic(input: ReasoningInput<Extract<DomainEvent, { type: T }>>): ReasonerResult;
+  /** The versioned instructions a model gets for this point. */
+  prompt: PromptTemplate;
+  /** The case as the model sees it: plain data, free text wrapped with `untrusted()`. */
+  promptData(input: ReasoningInput<Extract<DomainEvent, { type: T }>>): { [key: string]: Json };
 }

@@ -5,31 +5,51 @@ import { DECISIONS_CHAIN_PREFIX, LedgerRecord, ledgerEventType, parseRecord } fr
 import { StoreProjectionRunner } from '@arbiter/memory';
 import type { ReadModelStore } from '@arbiter/read-models';
 import { Logger, silentLogger } from '@arbiter/telemetry';
+import { DecisionBody, decisionBodyOf, reviewBodyOf } from './review/decision-body';
+import type { ReviewDesk } from './review/review-desk';
+import { projectReviewQueue } from './review/review-queue';
 
 export const RELAY_CHECKPOINT = 'decision-relay';
 
-interface DecisionBody {
-  decisionId: string;
-  decisionPoint: string;
-  trigger: { eventId: string; type: string; topic?: string | null; partition?: number | null; offset?: string | null };
-  verdict: { outcome: DecisionMadeData['outcome'] };
-  action: DecisionMadeData['action'];
-}
+const triggerOf = (t: DecisionBody['trigger']): DecisionMadeData['trigger'] => ({
+  eventId: t.eventId,
+  type: t.type,
+  topic: t.topic ?? null,
+  partition: t.partition ?? null,
+  offset: t.offset ?? null,
+});
 
-/** The `arbiter.decision.made` CloudEvent for a decision record. */
+/**
+ * The `arbiter.decision.made` CloudEvent for a final decision: a decision record that needed no
+ * human, or the review record that settled an escalated one (its action, its outcome).
+ */
 export function decisionCloudEvent(record: LedgerRecord, source: string) {
-  const body = record.body as unknown as DecisionBody;
-  const data: DecisionMadeData = {
-    decisionId: body.decisionId,
-    decisionPoint: body.decisionPoint,
-    trigger: { eventId: body.trigger.eventId, type: body.trigger.type, topic: body.trigger.topic ?? null, partition: body.trigger.partition ?? null, offset: body.trigger.offset ?? null },
-    action: body.action,
-    outcome: body.verdict.outcome,
-    ledger: { chain: record.chain, seq: record.seq, hash: record.hash },
-  };
+  let data: DecisionMadeData;
+  if (record.type === 'review') {
+    const review = reviewBodyOf(record);
+    data = {
+      decisionId: review.decisionId,
+      decisionPoint: review.decisionPoint,
+      trigger: triggerOf(review.trigger),
+      action: review.action,
+      outcome: review.outcome,
+      ledger: { chain: record.chain, seq: record.seq, hash: record.hash },
+      review: { verdict: review.verdict, reviewer: review.reviewer, timedOut: review.timedOut, decision: review.decision },
+    };
+  } else {
+    const body = decisionBodyOf(record);
+    data = {
+      decisionId: body.decisionId,
+      decisionPoint: body.decisionPoint,
+      trigger: triggerOf(body.trigger),
+      action: body.action,
+      outcome: body.verdict.outcome,
+      ledger: { chain: record.chain, seq: record.seq, hash: record.hash },
+    };
+  }
   return {
     specversion: '1.0' as const,
-    id: body.decisionId,
+    id: data.decisionId,
     source,
     type: DECISION_EVENT_TYPE,
     subject: record.chain.slice(DECISIONS_CHAIN_PREFIX.length),
@@ -39,32 +59,83 @@ export function decisionCloudEvent(record: LedgerRecord, source: string) {
   };
 }
 
+/** True when the record makes a decision final: not escalated, or the review of an escalated one. */
+export function isFinal(record: LedgerRecord): boolean {
+  if (record.type === 'review') return true;
+  return record.type === 'decision' && decisionBodyOf(record).verdict.outcome !== 'escalated';
+}
+
+export interface RelayOptions {
+  /** Settles overdue reviews with the policy's default while the relay runs. */
+  reviews?: ReviewDesk;
+  sweepEveryMs?: number;
+}
+
 /**
  * Append first, publish after: a catch-up subscription over the ledger relays each final
  * decision to `arbiter.decisions`, checkpointing as it goes. After a crash it re-sends from the
- * checkpoint; the dedupe header keeps that to one message per decision.
+ * checkpoint; the dedupe header keeps that to one message per decision. Escalated decisions wait
+ * in the review queue (kept in the same transaction as the checkpoint) and go out once reviewed.
  */
-export function decisionRelay(store: EventStore, bus: Bus, readModels: ReadModelStore, ledger: string, logger: Logger = silentLogger): StoreProjectionRunner {
-  const source = `arbiter/${ledger}`;
-  return new StoreProjectionRunner({
-    store,
-    readModels,
-    projection: RELAY_CHECKPOINT,
-    eventTypePrefixes: [ledgerEventType('decision')],
-    // One relay at a time across all reasoner processes: two would both send every decision.
-    exclusive: true,
-    logger,
-    apply: async (_tx, event) => {
-      const record = parseRecord(Buffer.from(event.data).toString('utf8'));
-      if ((record.body as unknown as DecisionBody).verdict.outcome === 'escalated') return;
-      const cloudEvent = decisionCloudEvent(record, source);
-      await bus.publish(DECISIONS_TOPIC, [
-        {
-          key: cloudEvent.subject,
-          value: JSON.stringify(cloudEvent),
-          headers: { [DEDUPE_HEADER]: cloudEvent.id, 'content-type': 'application/cloudevents+json', 'ce-type': DECISION_EVENT_TYPE },
-        },
-      ]);
-    },
-  });
+export class DecisionRelay extends StoreProjectionRunner {
+  private sweeper: NodeJS.Timeout | null = null;
+  private sweeping: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    store: EventStore,
+    bus: Bus,
+    readModels: ReadModelStore,
+    ledger: string,
+    private readonly relayLogger: Logger = silentLogger,
+    private readonly relayOptions: RelayOptions = {},
+  ) {
+    const source = `arbiter/${ledger}`;
+    super({
+      store,
+      readModels,
+      projection: RELAY_CHECKPOINT,
+      eventTypePrefixes: [ledgerEventType('decision'), ledgerEventType('review')],
+      // One relay at a time across all reasoner processes: two would both send every decision.
+      exclusive: true,
+      logger: relayLogger,
+      apply: async (tx, event) => {
+        const record = parseRecord(Buffer.from(event.data).toString('utf8'));
+        if (!record.chain.startsWith(DECISIONS_CHAIN_PREFIX)) return;
+        await projectReviewQueue(tx, record);
+        if (!isFinal(record)) return;
+        const cloudEvent = decisionCloudEvent(record, source);
+        await bus.publish(DECISIONS_TOPIC, [
+          {
+            key: cloudEvent.subject,
+            value: JSON.stringify(cloudEvent),
+            headers: { [DEDUPE_HEADER]: cloudEvent.id, 'content-type': 'application/cloudevents+json', 'ce-type': DECISION_EVENT_TYPE },
+          },
+        ]);
+      },
+    });
+  }
+
+  override async start(): Promise<void> {
+    await super.start();
+    const desk = this.relayOptions.reviews;
+    if (!desk) return;
+    // Every process sweeps: a timeout review has a fixed id, so two sweepers write it once.
+    this.sweeper = setInterval(() => {
+      this.sweeping = this.sweeping
+        .then(() => desk.expireOverdue())
+        .catch((e: Error) => this.relayLogger.error('review timeouts could not be applied', { error: e.message }));
+    }, this.relayOptions.sweepEveryMs ?? 5_000);
+    this.sweeper.unref();
+  }
+
+  override async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    await this.sweeping;
+    await super.stop();
+  }
+}
+
+export function decisionRelay(store: EventStore, bus: Bus, readModels: ReadModelStore, ledger: string, logger: Logger = silentLogger, options: RelayOptions = {}): DecisionRelay {
+  return new DecisionRelay(store, bus, readModels, ledger, logger, options);
 }

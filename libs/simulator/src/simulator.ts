@@ -1,22 +1,44 @@
 import type { DomainEvent, DomainEventData, DomainEventType } from '@arbiter/contracts';
 import { Random } from './random';
 import {
-  BUYER_MESSAGES, COUNTRIES, DISPUTE_REASONS, FIRST_NAMES, LAST_NAMES, PAYMENT_FAILURES, SAAS_METRICS, SELLER_MESSAGES, SKUS, WAREHOUSES,
+  BUYER_MESSAGES, COUNTRIES, DISPUTE_REASONS, FIRST_NAMES, FRAUD_DECLINES, LAST_NAMES, ORDINARY_DECLINES, SAAS_METRICS, SELLER_MESSAGES, SKUS, STEERING_MESSAGES, WAREHOUSES,
 } from './world';
+
+/** Who a customer is, which shapes everything they do: how often they buy, pay, fail and dispute. */
+type Persona = 'regular' | 'loyal' | 'risky' | 'fraudster' | 'disputer';
+
+const PERSONAS: readonly (readonly [Persona, number])[] = [['regular', 55], ['loyal', 18], ['risky', 12], ['disputer', 10], ['fraudster', 5]];
 
 interface Customer {
   id: string;
   country: string;
   segment: 'consumer' | 'business';
+  persona: Persona;
   /** Some customers buy often; most rarely. */
   loyalty: number;
   /** Some customers' payments keep failing. */
   risk: number;
+  /** How readily they open disputes, relative to an ordinary buyer. */
+  disputeRate: number;
+  usage?: AccountUsage;
 }
+
+/** A SaaS account's usage: a baseline per metric that grows, holds or declines report by report. */
+interface AccountUsage {
+  trajectory: 'growing' | 'steady' | 'declining';
+  baseline: Record<string, number>;
+  reports: Record<string, number>;
+}
+
+const TRAJECTORY_FACTOR = { growing: 1.08, steady: 1, declining: 0.92 } as const;
+const SELLERS = 40;
+/** A few sellers attract far more disputes than the rest. */
+const DISPUTED_SELLERS = 4;
 
 interface Order {
   orderId: string;
   customerId: string;
+  sellerId: string;
   totalCents: number;
   paid: boolean;
   delivered: boolean;
@@ -43,8 +65,12 @@ export class Simulator {
   private readonly rng: Random;
   private readonly prefix: string;
   private readonly customers: Customer[] = [];
+  private readonly customerById = new Map<string, Customer>();
   private readonly accounts: Customer[] = [];
-  private readonly orders: Order[] = [];
+  /** Orders not yet delivered, kept as they change rather than searched for at every step. */
+  private readonly open: Order[] = [];
+  /** Paid orders not yet disputed: what a buyer can open a dispute about. */
+  private readonly disputable: Order[] = [];
   private readonly stock = new Map<string, number>();
   private readonly stocked = new Set<string>();
   private readonly pending: DomainEvent[] = [];
@@ -81,14 +107,14 @@ export class Simulator {
 
   private step(): void {
     if (this.customers.length < 5) return this.register();
-    const open = this.orders.filter((o) => !o.delivered);
+    const open = this.open;
     const action = this.rng.weighted<() => void>([
       [() => this.register(), 8],
       [() => this.placeOrder(), 34],
       [() => this.pay(open), open.length ? 18 : 0],
       [() => this.deliver(open), open.some((o) => o.paid) ? 14 : 0],
       [() => this.reportUsage(), this.accounts.length ? 14 : 0],
-      [() => this.dispute(), this.orders.some((o) => o.delivered && !o.disputed) ? 3 : 0],
+      [() => this.dispute(), this.disputable.length ? 3 : 0],
       [() => this.restock(), this.stocked.size ? 4 : 0],
     ]);
     action();
@@ -96,14 +122,19 @@ export class Simulator {
 
   private register(): void {
     const segment = this.rng.chance(0.3) ? 'business' : 'consumer';
+    const persona = this.rng.weighted(PERSONAS);
     const customer: Customer = {
       id: this.id('cus'),
       country: this.rng.weighted(COUNTRIES),
       segment,
-      loyalty: this.rng.chance(0.2) ? 6 : 1,
-      risk: this.rng.chance(0.15) ? 0.6 : 0.08,
+      persona,
+      loyalty: persona === 'loyal' ? 6 : persona === 'regular' || persona === 'risky' ? 1 : 2,
+      risk: persona === 'fraudster' ? 0.75 : persona === 'risky' ? 0.5 : persona === 'loyal' ? 0.04 : 0.08,
+      disputeRate: persona === 'disputer' ? 8 : persona === 'fraudster' ? 4 : 1,
+      ...(segment === 'business' ? { usage: this.accountUsage() } : {}),
     };
     this.customers.push(customer);
+    this.customerById.set(customer.id, customer);
     if (segment === 'business') this.accounts.push(customer);
     this.emit('customer.registered', customer.id, '/commerce/customers', {
       customerId: customer.id,
@@ -112,6 +143,15 @@ export class Simulator {
       segment,
       registeredAt: new Date(this.clock).toISOString(),
     });
+  }
+
+  private accountUsage(): AccountUsage {
+    const trajectory = this.rng.weighted([['growing', 25], ['steady', 55], ['declining', 20]] as const);
+    return {
+      trajectory,
+      baseline: { api_calls: this.rng.int(2_000, 20_000), active_seats: this.rng.int(5, 80), storage_gb: this.rng.int(50, 800) },
+      reports: {},
+    };
   }
 
   private ensureStock(sku: string): void {
@@ -126,7 +166,8 @@ export class Simulator {
 
   private placeOrder(): void {
     const customer = this.rng.weighted(this.customers.map((c) => [c, c.loyalty] as const));
-    const lines = this.rng.int(1, 3);
+    // Stolen cards buy big: more lines, more units.
+    const lines = customer.persona === 'fraudster' ? this.rng.int(2, 4) : this.rng.int(1, 3);
     const items = new Map<string, number>();
     let totalCents = 0;
     for (let i = 0; i < lines; i++) {
@@ -139,8 +180,9 @@ export class Simulator {
     const stockedAt = WAREHOUSES.filter((wh) => [...items].every(([sku, qty]) => (this.stock.get(`${wh}/${sku}`) ?? 0) >= qty));
     const warehouseId = stockedAt.length ? this.rng.pick(stockedAt) : this.rng.pick(WAREHOUSES);
     for (const [sku, qty] of items) this.stock.set(`${warehouseId}/${sku}`, Math.max(0, (this.stock.get(`${warehouseId}/${sku}`) ?? 0) - qty));
-    const order: Order = { orderId: this.id('ord'), customerId: customer.id, totalCents, paid: false, delivered: false, disputed: false, failures: 0, warehouseId };
-    this.orders.push(order);
+    const sellerId = `sel-${this.rng.chance(0.25) ? this.rng.int(1, DISPUTED_SELLERS) : this.rng.int(1, SELLERS)}`;
+    const order: Order = { orderId: this.id('ord'), customerId: customer.id, sellerId, totalCents, paid: false, delivered: false, disputed: false, failures: 0, warehouseId };
+    this.open.push(order);
     this.emit('order.placed', customer.id, '/commerce/orders', {
       orderId: order.orderId,
       customerId: customer.id,
@@ -156,13 +198,15 @@ export class Simulator {
     const unpaid = open.filter((o) => !o.paid);
     if (unpaid.length === 0) return this.placeOrder();
     const order = this.rng.pick(unpaid);
-    const customer = this.customers.find((c) => c.id === order.customerId)!;
+    const customer = this.customerById.get(order.customerId)!;
     const base = { paymentId: this.id('pay'), orderId: order.orderId, customerId: order.customerId, amountCents: order.totalCents, currency: 'EUR' };
     if (this.rng.chance(customer.risk) && order.failures < 3) {
       order.failures++;
-      this.emit('payment.failed', order.customerId, '/commerce/payments', { ...base, reason: this.rng.pick(PAYMENT_FAILURES), attempt: order.failures });
+      const reason = this.rng.weighted(customer.persona === 'fraudster' ? FRAUD_DECLINES : ORDINARY_DECLINES);
+      this.emit('payment.failed', order.customerId, '/commerce/payments', { ...base, reason, attempt: order.failures });
     } else {
       order.paid = true;
+      this.disputable.push(order);
       this.emit('payment.succeeded', order.customerId, '/commerce/payments', base);
     }
   }
@@ -172,6 +216,7 @@ export class Simulator {
     if (paid.length === 0) return this.placeOrder();
     const order = this.rng.pick(paid);
     order.delivered = true;
+    this.open.splice(this.open.indexOf(order), 1);
     const onTime = this.rng.chance(0.85);
     this.emit('order.delivered', order.customerId, '/commerce/orders', {
       orderId: order.orderId,
@@ -184,35 +229,64 @@ export class Simulator {
 
   private reportUsage(): void {
     const account = this.rng.pick(this.accounts);
+    const usage = account.usage!;
     const end = new Date(this.clock);
     const start = new Date(this.clock - 86_400_000);
     const metric = this.rng.pick(SAAS_METRICS);
-    const scale = metric === 'api_calls' ? 10_000 : metric === 'active_seats' ? 50 : 500;
+    const n = (usage.reports[metric] = (usage.reports[metric] ?? 0) + 1);
+    // The trajectory compounds report by report, within a tenfold band, with ±10 % noise.
+    const trend = Math.min(10, Math.max(0.1, TRAJECTORY_FACTOR[usage.trajectory] ** n));
     this.emit('usage.reported', account.id, '/saas/usage', {
       accountId: account.id,
       metric,
-      value: Math.round(scale * this.rng.next() * account.loyalty),
+      value: Math.max(0, Math.round(usage.baseline[metric] * trend * (0.9 + 0.2 * this.rng.next()))),
       periodStart: start.toISOString(),
       periodEnd: end.toISOString(),
     });
   }
 
   private dispute(): void {
-    const order = this.rng.pick(this.orders.filter((o) => o.delivered && !o.disputed));
+    const index = this.pickDisputed();
+    const order = this.disputable[index];
     order.disputed = true;
-    const reason = this.rng.pick(DISPUTE_REASONS);
-    const messages = [{ from: 'buyer' as const, text: this.rng.pick(BUYER_MESSAGES) }];
-    if (this.rng.chance(0.7)) messages.push({ from: 'seller' as never, text: this.rng.pick(SELLER_MESSAGES) });
+    this.disputable.splice(index, 1);
+    const buyer = this.customerById.get(order.customerId)!;
+    const reason = buyer.persona === 'fraudster' && this.rng.chance(0.7) ? 'unauthorized_charge' : this.rng.pick(DISPUTE_REASONS);
+    const messages: { from: 'buyer' | 'seller' | 'platform'; text: string }[] = [{ from: 'buyer', text: this.buyerMessage(reason) }];
+    if (this.rng.chance(buyer.persona === 'disputer' ? 0.25 : 0.05)) messages.push({ from: 'buyer', text: this.rng.pick(STEERING_MESSAGES) });
+    if (this.rng.chance(0.7)) messages.push({ from: 'seller', text: this.rng.pick(SELLER_MESSAGES) });
+    // Most disputes are for the whole order; some for part of it.
+    const amountCents = this.rng.chance(0.8) ? order.totalCents : Math.max(1, Math.round(order.totalCents * this.rng.int(20, 80) / 100));
     this.emit('dispute.opened', order.customerId, '/marketplace/disputes', {
       disputeId: this.id('dsp'),
       orderId: order.orderId,
       buyerId: order.customerId,
-      sellerId: `sel-${this.rng.int(1, 40)}`,
-      amountCents: order.totalCents,
+      sellerId: order.sellerId,
+      amountCents,
       currency: 'EUR',
       reason,
       messages,
     });
+  }
+
+  /** Index of the order disputed next, weighted by buyer and seller, without building a list per pick. */
+  private pickDisputed(): number {
+    let total = 0;
+    for (const o of this.disputable) total += this.disputeWeight(o);
+    let r = this.rng.next() * total;
+    for (let i = 0; i < this.disputable.length; i++) if ((r -= this.disputeWeight(this.disputable[i])) < 0) return i;
+    return this.disputable.length - 1;
+  }
+
+  private disputeWeight(order: Order): number {
+    const buyer = this.customerById.get(order.customerId)!;
+    const seller = Number(order.sellerId.slice(4)) <= DISPUTED_SELLERS ? 3 : 1;
+    return buyer.disputeRate * seller;
+  }
+
+  private buyerMessage(reason: string): string {
+    const byReason: Record<string, number> = { item_not_received: 0, item_damaged: 1, not_as_described: 2, unauthorized_charge: 3 };
+    return this.rng.chance(0.75) && reason in byReason ? BUYER_MESSAGES[byReason[reason]] : this.rng.pick(BUYER_MESSAGES);
   }
 
   private restock(): void {

@@ -1,7 +1,9 @@
 import type { DomainEvent } from '@arbiter/contracts';
 import type { Json } from '@arbiter/ledger';
 import type { Proposal } from '@arbiter/policy';
+import { integerBound, optionOf } from '../allowed';
 import type { DecisionPoint, ReasoningInput, ReasonerResult } from '../decision-point';
+import { fulfillmentPrompt, fulfillmentPromptData } from './prompt';
 
 type OrderPlaced = Extract<DomainEvent, { type: 'order.placed' }>;
 
@@ -22,10 +24,10 @@ interface Candidate {
 const VALUED_LIFETIME_CENTS = 50_000;
 const VALUED_ORDERS = 5;
 
+/** The warehouses the policy lets this order ship from (none when shipping is not allowed here). */
 function allowedWarehouses(input: ReasoningInput<OrderPlaced>): string[] {
-  const ship = input.policy.document.actions.find((a) => a.type === 'fulfill.ship-from');
-  const spec = ship?.params.warehouseId;
-  return spec && 'enum' in spec ? spec.enum.map(String) : [];
+  const bound = optionOf(input, 'fulfill.ship-from')?.params.warehouseId;
+  return bound?.kind === 'enum' ? bound.values.map(String) : [];
 }
 
 function candidates(input: ReasoningInput<OrderPlaced>): Candidate[] {
@@ -55,7 +57,9 @@ export function fulfillmentHeuristic(input: ReasoningInput<OrderPlaced>): Reason
   const padding = memory.stats.deliveriesLate > 0 && memory.stats.deliveriesLate * 3 >= memory.stats.deliveriesOnTime ? 1 : 0;
   const stocked = candidates(input).filter((c) => c.stocked);
   if (stocked.length === 0) {
-    const proposal: Proposal = { type: 'fulfill.backorder', params: { promisedDays: 14 }, confidenceBps: 6000, rationale: 'no allowed warehouse has every item in stock for this destination' };
+    const days = integerBound(optionOf(input, 'fulfill.backorder'), 'promisedDays');
+    const promisedDays = Math.min(days?.max ?? 14, Math.max(days?.min ?? 14, 14));
+    const proposal: Proposal = { type: 'fulfill.backorder', params: { promisedDays }, confidenceBps: 6000, rationale: 'no allowed warehouse has every item in stock for this destination' };
     return { proposal, reasoner };
   }
   const meets = (c: Candidate) => (requested === null || c.transitDays + padding <= requested ? 1 : 0);
@@ -84,6 +88,8 @@ export const orderFulfillment: DecisionPoint<'order.placed'> = {
   triggers: ['order.placed'],
   subjectOf: (e) => e.data.customerId,
   subjectRefOf: (e) => e.data.orderId,
-  gatherFacts: async (e, memory) => ({ inventory: (await memory.inventory(e.data.items.map((i) => i.sku))) as { [key: string]: Json } }),
+  gatherFacts: async (e, reader) => ({ inventory: (await reader.inventory(e.data.items.map((i) => i.sku))) as { [key: string]: Json } }),
   heuristic: fulfillmentHeuristic,
+  prompt: fulfillmentPrompt,
+  promptData: fulfillmentPromptData,
 };
