@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStoreFixture, describeEventStoreContract } from '@arbiter/event-store/testing';
+import { SqliteEventStore } from '@arbiter/event-store-sqlite';
+import { EsdbLite, startEsdbLite } from '@arbiter/esdb-lite';
+import { EsdbEventStore } from './esdb-event-store';
+
+/** esdb-lite on a fresh data directory; reopening restarts the server on the same file. */
+async function onEsdbLite(): Promise<EventStoreFixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'arbiter-esdb-'));
+  const file = join(dir, 'events.db');
+  let lite: EsdbLite = await startEsdbLite({ store: new SqliteEventStore(file) });
+  const fixture: EventStoreFixture = {
+    store: EsdbEventStore.connect(lite.url),
+    reopen: async () => {
+      await fixture.store.close();
+      await lite.close();
+      lite = await startEsdbLite({ store: new SqliteEventStore(file) });
+      fixture.store = EsdbEventStore.connect(lite.url);
+      return fixture.store;
+    },
+    dispose: async () => {
+      await lite.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return fixture;
+}
+
+describeEventStoreContract('EventStoreDB protocol (esdb-lite)', onEsdbLite, { durable: true });
+
+describeEventStoreContract('EventStoreDB', async () => ({ store: EsdbEventStore.connect(process.env.ESDB_CONNECTION_STRING!) }), {
+  skipUnless: process.env.ESDB_CONNECTION_STRING,
+});
