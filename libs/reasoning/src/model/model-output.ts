@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Json } from '@arbiter/ledger';
 import type { AllowedSet, ParamBound, Proposal } from '@arbiter/policy';
 
-const RATIONALE_MAX = 1000;
+/** Rationales longer than this are treated as malformed output (a model rambling, or stuffing the ledger). */
+const RATIONALE_MAX = 4000;
 
 /**
  * The JSON Schema the model answers in: one variant per allowed action, its type an enum of one
@@ -29,17 +30,21 @@ export function outputJsonSchema(allowed: AllowedSet): { [key: string]: Json } {
     properties: {
       action: { anyOf: variants },
       confidenceBps: { type: 'integer', minimum: 0, maximum: 10_000 },
-      rationale: { type: 'string', maxLength: RATIONALE_MAX },
+      rationale: { type: 'string' },
     },
     required: ['action', 'confidenceBps', 'rationale'],
     additionalProperties: false,
   };
 }
 
+/** Only keywords structured-output endpoints accept in strict mode (no maxLength: a pattern says it). */
 function paramSchema(bound: ParamBound): { [key: string]: Json } {
   if (bound.kind === 'integer') return { type: 'integer', minimum: bound.min, maximum: bound.max };
-  if (bound.kind === 'enum') return bound.values.every((v) => typeof v === 'string') ? { type: 'string', enum: bound.values } : { enum: bound.values };
-  return { type: 'string', maxLength: bound.maxLength };
+  if (bound.kind === 'enum') {
+    const types = [...new Set(bound.values.map((v) => (typeof v === 'string' ? 'string' : 'integer')))];
+    return { type: types.length === 1 ? types[0] : types, enum: bound.values };
+  }
+  return { type: 'string', pattern: `^[\\s\\S]{0,${bound.maxLength}}$` };
 }
 
 /**
@@ -53,7 +58,7 @@ export const modelOutput = z.object({
     params: z.record(z.string().max(100), z.union([z.number().int().refine(Number.isSafeInteger, 'a safe integer'), z.string().max(4000), z.boolean()])),
   }),
   confidenceBps: z.number().int().min(0).max(10_000),
-  rationale: z.string().max(RATIONALE_MAX * 4),
+  rationale: z.string().max(RATIONALE_MAX),
 });
 
 export class MalformedOutputError extends Error {

@@ -1,0 +1,2 @@
+export * from './fixture-server';
+export * from './responses';
