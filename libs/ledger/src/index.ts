@@ -14,3 +14,5 @@ export * from './read-ledger';
 export * from './uuid';
 export * from './merkle';
 export * from './checkpoint';
+export * from './bundle';
+export * from './audit';

@@ -52,7 +52,7 @@ describe('verifying records and chains', () => {
 
   it('accepts an untouched ledger', () => {
     const report = verifyRecords(leaves(ledger.records), { trustRoot: root.did });
-    expect(report).toEqual({ ok: true, entries: 5, chains: 3, failures: [] });
+    expect(report).toEqual({ ok: true, entries: 5, chains: 3, checkpoint: null, failures: [] });
   });
 
   it('reports an edited payload as a hash mismatch', () => {

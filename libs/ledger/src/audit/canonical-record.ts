@@ -1,0 +1,313 @@
+/**
+ * The verifier's fast path: one pass over a record's bytes that succeeds only when they are
+ * already the RFC 8785 canonical form of a version-1 record — members in code-unit order, no
+ * whitespace, integers only, the shortest escapes. Canonical text is strict I-JSON by
+ * construction (no duplicate names, no fractions, no lone surrogates), so a record that passes
+ * needs no parse tree: its signing input is its own bytes without the `hash` and `sig` members.
+ * Anything else returns null and takes the strict parser, which says exactly what is wrong.
+ */
+
+/** Where things are in a canonical record's bytes. Spans are [start, end) byte offsets. */
+export interface CanonicalRecord {
+  chain: string;
+  hash: string;
+  ledger: string;
+  prev: string | null;
+  seq: number;
+  sig: string;
+  signer: string;
+  time: string;
+  type: string;
+  bodyStart: number;
+  bodyEnd: number;
+  /** The canonical JSON of body.trigger.eventId and body.decisionPoint, when present. */
+  triggerEventId: string | null;
+  decisionPoint: string | null;
+  /** `,"hash":"…"` and `,"sig":"…"`: cut out, they leave the signing input. */
+  hashCut: [number, number];
+  sigCut: [number, number];
+}
+
+const Q = 0x22; // "
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const MAX_DEPTH = 256;
+const MAX_SAFE_DIGITS = '9007199254740991';
+
+const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const KEY = {
+  body: ascii('{"body":'),
+  chain: ascii(',"chain":'),
+  hash: ascii(',"hash":'),
+  ledger: ascii(',"ledger":'),
+  prev: ascii(',"prev":'),
+  seq: ascii(',"seq":'),
+  sig: ascii(',"sig":'),
+  signer: ascii(',"signer":'),
+  time: ascii(',"time":'),
+  type: ascii(',"type":'),
+  v: ascii(',"v":1}'),
+};
+const TRUE = ascii('true');
+const FALSE = ascii('false');
+const NULL = ascii('null');
+const DECISION_POINT = ascii('decisionPoint');
+const TRIGGER = ascii('trigger');
+const EVENT_ID = ascii('eventId');
+
+/** What a member of the body is scanned for: nothing, or the fields decision identity needs. */
+enum Capture {
+  None,
+  Body,
+  Trigger,
+}
+
+class NotCanonical extends Error {}
+const notCanonical = new NotCanonical();
+
+class Scanner {
+  pos = 0;
+  triggerEventId: [number, number] | null = null;
+  decisionPoint: [number, number] | null = null;
+
+  readonly view: Buffer;
+
+  constructor(readonly b: Uint8Array) {
+    this.view = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  fail(): never {
+    throw notCanonical;
+  }
+
+  expect(token: Uint8Array): void {
+    const b = this.b;
+    const p = this.pos;
+    if (p + token.length > b.length) this.fail();
+    for (let i = 0; i < token.length; i++) if (b[p + i] !== token[i]) this.fail();
+    this.pos = p + token.length;
+  }
+
+  value(depth: number, capture: Capture): void {
+    const c = this.b[this.pos];
+    if (c === Q) this.string();
+    else if (c === OPEN_BRACE) this.object(depth + 1, capture);
+    else if (c === OPEN_BRACKET) this.array(depth + 1);
+    else if (c === 0x74) this.expect(TRUE);
+    else if (c === 0x66) this.expect(FALSE);
+    else if (c === 0x6e) this.expect(NULL);
+    else this.integer();
+  }
+
+  /** A canonical string: raw UTF-8 (validated by the caller), no control bytes, escapes only where JCS writes them. */
+  string(): void {
+    const b = this.b;
+    const n = b.length;
+    let p = this.pos + 1;
+    while (p < n) {
+      const c = b[p];
+      // Most string bytes are letters above the backslash: one comparison lets them through.
+      if (c > BACKSLASH) {
+        p++;
+        continue;
+      }
+      if (c === Q) {
+        this.pos = p + 1;
+        return;
+      }
+      if (c < 0x20) this.fail();
+      if (c === BACKSLASH) {
+        const e = b[p + 1];
+        if (e === Q || e === BACKSLASH || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) p += 2;
+        else if (e === 0x75 && b[p + 2] === 0x30 && b[p + 3] === 0x30 && isControlEscape(b[p + 4], b[p + 5])) p += 6;
+        else this.fail();
+      } else p++;
+    }
+    this.fail();
+  }
+
+  /** A canonical integer within ±(2^53 − 1): no sign on zero, no leading zeros, no fraction or exponent. */
+  integer(): void {
+    const b = this.b;
+    let p = this.pos;
+    if (b[p] === 0x2d) p++;
+    const first = p;
+    if (b[p] === 0x30) {
+      if (p !== this.pos) this.fail();
+      p++;
+    } else {
+      if (!(b[p] >= 0x31 && b[p] <= 0x39)) this.fail();
+      while (b[p] >= 0x30 && b[p] <= 0x39) p++;
+    }
+    const digits = p - first;
+    if (digits > 16) this.fail();
+    if (digits === 16) {
+      for (let i = 0; i < 16; i++) {
+        const d = b[first + i] - MAX_SAFE_DIGITS.charCodeAt(i);
+        if (d < 0) break;
+        if (d > 0) this.fail();
+      }
+    }
+    this.pos = p;
+  }
+
+  array(depth: number): void {
+    if (depth > MAX_DEPTH) this.fail();
+    const b = this.b;
+    this.pos++;
+    if (b[this.pos] === CLOSE_BRACKET) {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.value(depth, Capture.None);
+      const c = b[this.pos++];
+      if (c === CLOSE_BRACKET) return;
+      if (c !== COMMA) this.fail();
+    }
+  }
+
+  object(depth: number, capture: Capture): void {
+    if (depth > MAX_DEPTH) this.fail();
+    const b = this.b;
+    this.pos++;
+    if (b[this.pos] === CLOSE_BRACE) {
+      this.pos++;
+      return;
+    }
+    let previous: [number, number] | null = null;
+    for (;;) {
+      if (b[this.pos] !== Q) this.fail();
+      const nameStart = this.pos + 1;
+      this.string();
+      const name: [number, number] = [nameStart, this.pos - 1];
+      if (previous && compareNames(b, previous, name) >= 0) this.fail();
+      previous = name;
+      if (b[this.pos++] !== COLON) this.fail();
+      const valueStart = this.pos;
+      const inner = capture === Capture.Body && nameIs(b, name, TRIGGER) ? Capture.Trigger : Capture.None;
+      this.value(depth, inner);
+      if (capture === Capture.Body && nameIs(b, name, DECISION_POINT)) this.decisionPoint = [valueStart, this.pos];
+      if (capture === Capture.Trigger && nameIs(b, name, EVENT_ID)) this.triggerEventId = [valueStart, this.pos];
+      const c = b[this.pos++];
+      if (c === CLOSE_BRACE) return;
+      if (c !== COMMA) this.fail();
+    }
+  }
+
+  /**
+   * A top-level string member's value. `ascii` is for fields whose format is ASCII anyway (hashes,
+   * times, did:keys): decoded as Latin-1, which is faster and still fails their format checks if
+   * anything else is there.
+   */
+  plainString(ascii = true): string {
+    const start = this.pos;
+    this.string();
+    for (let i = start + 1; i < this.pos - 1; i++) if (this.b[i] === BACKSLASH) return JSON.parse(this.text(start, this.pos)) as string;
+    return ascii ? this.view.toString('latin1', start + 1, this.pos - 1) : this.text(start + 1, this.pos - 1);
+  }
+
+  text(start: number, end: number): string {
+    return this.view.toString('utf8', start, end);
+  }
+}
+
+/** JCS escapes as \u00XX, in lowercase hex, exactly the controls without a short escape. */
+function isControlEscape(hi: number, lo: number): boolean {
+  const h = hi === 0x30 ? 0 : hi === 0x31 ? 1 : -1;
+  const l = lo >= 0x30 && lo <= 0x39 ? lo - 0x30 : lo >= 0x61 && lo <= 0x66 ? lo - 0x57 : -1;
+  if (h < 0 || l < 0) return false;
+  const code = h * 16 + l;
+  return code !== 0x08 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d;
+}
+
+function nameIs(b: Uint8Array, [start, end]: [number, number], expected: Uint8Array): boolean {
+  if (end - start !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) if (b[start + i] !== expected[i]) return false;
+  return true;
+}
+
+/**
+ * JCS orders names by UTF-16 code units. For names of plain ASCII that is byte order; names
+ * with escapes or non-ASCII characters are decoded and compared as JS strings.
+ */
+function compareNames(b: Uint8Array, x: [number, number], y: [number, number]): number {
+  const lx = x[1] - x[0];
+  const ly = y[1] - y[0];
+  for (let i = 0; i < lx && i < ly; i++) {
+    const cx = b[x[0] + i];
+    const cy = b[y[0] + i];
+    if (cx >= 0x80 || cy >= 0x80 || cx === BACKSLASH || cy === BACKSLASH) return compareDecoded(b, x, y);
+    if (cx !== cy) return cx - cy;
+  }
+  return lx - ly;
+}
+
+function compareDecoded(b: Uint8Array, x: [number, number], y: [number, number]): number {
+  const decode = ([s, e]: [number, number]) => JSON.parse(Buffer.from(b.buffer, b.byteOffset + s - 1, e - s + 2).toString('utf8')) as string;
+  const a = decode(x);
+  const c = decode(y);
+  return a < c ? -1 : a > c ? 1 : 0;
+}
+
+/** Scans a record; null unless its bytes are the canonical form of a record with exactly the version-1 members. */
+export function scanCanonicalRecord(bytes: Uint8Array): CanonicalRecord | null {
+  const s = new Scanner(bytes);
+  try {
+    s.expect(KEY.body);
+    const bodyStart = s.pos;
+    if (bytes[bodyStart] !== OPEN_BRACE) return null;
+    s.object(1, Capture.Body);
+    const bodyEnd = s.pos;
+    s.expect(KEY.chain);
+    const chain = s.plainString(false);
+    const hashStart = s.pos;
+    s.expect(KEY.hash);
+    const hash = s.plainString();
+    const hashEnd = s.pos;
+    s.expect(KEY.ledger);
+    const ledger = s.plainString();
+    s.expect(KEY.prev);
+    let prev: string | null = null;
+    if (bytes[s.pos] === Q) prev = s.plainString();
+    else s.expect(NULL);
+    s.expect(KEY.seq);
+    const seqStart = s.pos;
+    s.integer();
+    const seq = Number(s.text(seqStart, s.pos));
+    const sigStart = s.pos;
+    s.expect(KEY.sig);
+    const sig = s.plainString();
+    const sigEnd = s.pos;
+    s.expect(KEY.signer);
+    const signer = s.plainString();
+    s.expect(KEY.time);
+    const time = s.plainString();
+    s.expect(KEY.type);
+    const type = s.plainString();
+    s.expect(KEY.v);
+    if (s.pos !== bytes.length) return null;
+    return {
+      chain, hash, ledger, prev, seq, sig, signer, time, type, bodyStart, bodyEnd,
+      triggerEventId: s.triggerEventId ? s.text(...s.triggerEventId) : null,
+      decisionPoint: s.decisionPoint ? s.text(...s.decisionPoint) : null,
+      hashCut: [hashStart, hashEnd],
+      sigCut: [sigStart, sigEnd],
+    };
+  } catch (e) {
+    if (e === notCanonical || e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+/** The signing input of a canonical record: its bytes without `,"hash":…` and `,"sig":…`. */
+export function canonicalSigningInput(bytes: Uint8Array, r: CanonicalRecord): Uint8Array {
+  const [h0, h1] = r.hashCut;
+  const [s0, s1] = r.sigCut;
+  return Buffer.concat([bytes.subarray(0, h0), bytes.subarray(h1, s0), bytes.subarray(s1)]);
+}

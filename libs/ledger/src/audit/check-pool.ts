@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CheckRequest, CheckResponse } from './check-worker';
+import { checkBatch } from './check-worker';
+import type { LeafCheck } from './leaf-check';
+
+export interface CheckedBatch {
+  checks: LeafCheck[];
+  leafHashes: Uint8Array;
+}
+
+/** Checks batches of records: on worker threads, or in this thread when there are none. */
+export interface Checker {
+  /** How many batches it works on at once. */
+  readonly parallelism: number;
+  check(records: Uint8Array[]): Promise<CheckedBatch>;
+  close(): Promise<void>;
+}
+
+function pack(id: number, records: Uint8Array[]): CheckRequest {
+  let total = 0;
+  for (const r of records) total += r.length;
+  const bytes = new Uint8Array(total);
+  const offsets = new Uint32Array(records.length + 1);
+  let at = 0;
+  records.forEach((r, i) => {
+    bytes.set(r, at);
+    at += r.length;
+    offsets[i + 1] = at;
+  });
+  return { id, bytes: bytes.buffer, offsets };
+}
+
+/** This thread only: for small ledgers, where starting workers costs more than it saves. */
+export const inThreadChecker: Checker = {
+  parallelism: 1,
+  check: async (records) => {
+    const response = checkBatch(pack(0, records));
+    return { checks: response.checks, leafHashes: new Uint8Array(response.leafHashes) };
+  },
+  close: async () => undefined,
+};
+
+/**
+ * The worker's entry point. Sources run as TypeScript through @swc-node/register (as bin/arbiter.js
+ * does), which a worker thread has to load for itself; a compiled build loads the .js directly.
+ */
+function workerBootstrap(): { code: string; env: NodeJS.ProcessEnv } {
+  const entry = join(__dirname, `check-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+  const env: NodeJS.ProcessEnv = { ...process.env, ARBITER_CHECK_WORKER: '1' };
+  if (!entry.endsWith('.ts')) return { code: `require(${JSON.stringify(entry)});`, env };
+  env.SWC_NODE_PROJECT ??= findUp('tsconfig.runtime.json') ?? undefined;
+  return { code: `require('@swc-node/register'); require(${JSON.stringify(entry)});`, env };
+}
+
+function findUp(file: string): string | null {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, file))) return join(dir, file);
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** One worker per core; each batch goes to the worker with the fewest batches in hand. */
+export class CheckPool implements Checker {
+  private readonly pending = new Map<number, { resolve: (r: CheckedBatch) => void; reject: (e: Error) => void; worker: number }>();
+  private readonly load: number[];
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  private constructor(private readonly workers: Worker[]) {
+    this.load = workers.map(() => 0);
+    workers.forEach((worker, index) => {
+      worker.on('message', (response: CheckResponse) => this.settle(response, index));
+      worker.on('error', (e) => this.abort(e));
+      worker.on('exit', (code) => code !== 0 && this.abort(new Error(`a verification worker exited with code ${code}`)));
+    });
+  }
+
+  static start(size = availableParallelism()): CheckPool {
+    const { code, env } = workerBootstrap();
+    return new CheckPool(Array.from({ length: Math.max(1, size) }, () => new Worker(code, { eval: true, env })));
+  }
+
+  get parallelism(): number {
+    return this.workers.length;
+  }
+
+  check(records: Uint8Array[]): Promise<CheckedBatch> {
+    if (this.failure) return Promise.reject(this.failure);
+    const worker = this.load.indexOf(Math.min(...this.load));
+    const request = pack(this.nextId++, records);
+    this.load[worker]++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject, worker });
+      this.workers[worker].postMessage(request, [request.bytes, request.offsets.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private settle(response: CheckResponse, worker: number): void {
+    const waiting = this.pending.get(response.id);
+    if (!waiting) return;
+    this.pending.delete(response.id);
+    this.load[worker]--;
+    waiting.resolve({ checks: response.checks, leafHashes: new Uint8Array(response.leafHashes) });
+  }
+
+  private abort(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  }
+}

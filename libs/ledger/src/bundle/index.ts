@@ -1,0 +1,2 @@
+export * from './bundle-reader';
+export * from './bundle-writer';

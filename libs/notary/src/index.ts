@@ -1,0 +1,5 @@
+export * from './migrations';
+export * from './merkle-log-store';
+export * from './checkpoint-log';
+export * from './notary';
+export * from './ledger-proofs';
