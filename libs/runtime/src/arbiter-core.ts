@@ -1,5 +1,6 @@
 import { ChainWriter } from '@arbiter/ledger';
 import { AuditReader, DomainProjector, MemoryReader, StoreProjectionRunner, ledgerProjection, projectorGroup } from '@arbiter/memory';
+import { Notary, notaryMigrations } from '@arbiter/notary';
 import { PolicyBook, publishPolicies } from '@arbiter/policy';
 import { DecisionEngine, ReasonerConsumer, decisionPoints, decisionRelay, reasonerGroup } from '@arbiter/reasoning';
 import type { Logger } from '@arbiter/telemetry';
@@ -26,6 +27,7 @@ export class ArbiterCore {
     const policies = PolicyBook.load(config.policiesDir);
     const platform = await Platform.open(config, logger);
     try {
+      await platform.readModels.migrate(notaryMigrations);
       const writer = new ChainWriter(platform.store, config.ledgerId, platform.clock);
       const keyRing = await bootstrapKeys(platform, writer);
       const { published } = await publishPolicies(writer, keyRing.operator, policies.all());
@@ -62,6 +64,12 @@ export class ArbiterCore {
 
   ledgerProjection(logger: Logger): StoreProjectionRunner {
     return ledgerProjection(this.platform.store, { readModels: this.platform.readModels, logger, metrics: this.platform.metrics });
+  }
+
+  /** The notary: the Merkle log of the ledger and its signed checkpoints (LEDGER-SPEC §5). */
+  notary(logger: Logger): Notary {
+    const { store, readModels, bus, config } = this.platform;
+    return new Notary({ store, readModels, bus, ledger: config.ledgerId, signer: this.keyRing.notary, logger });
   }
 
   close(): Promise<void> {

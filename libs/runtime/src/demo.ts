@@ -1,11 +1,13 @@
 import { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DomainEvent } from '@arbiter/contracts';
-import { VerificationReport, collectLedgerLeaves, parseRecord, verifyRecords } from '@arbiter/ledger';
+import { VerificationReport, collectLedgerLeaves, parseRecord, storeSource, verifyLedger } from '@arbiter/ledger';
+import { latestCheckpoint } from '@arbiter/notary';
 import { Simulator, publishDomainEvents } from '@arbiter/simulator';
 import { ArbiterCore } from './arbiter-core';
 import type { ArbiterConfig } from './config';
 import { AllInOneModule } from './modules/all-in-one.module';
+import { NotaryService } from './modules/notary.service';
 import { ProjectorService } from './modules/projector.module';
 import { ReasonerService } from './modules/reasoner.module';
 
@@ -39,7 +41,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs the all-in-one pipeline (without HTTP) on `events` simulated events, waits until every
- * triggered decision is in the ledger, relayed and projected, then verifies the whole ledger.
+ * triggered decision is in the ledger, relayed, projected and covered by a signed checkpoint,
+ * then verifies the whole ledger against that checkpoint.
  */
 export async function runDemo(config: ArbiterConfig, options: DemoOptions): Promise<DemoReport> {
   const started = Date.now();
@@ -59,13 +62,16 @@ export async function runDemo(config: ArbiterConfig, options: DemoOptions): Prom
     }
     const expected = events.reduce((n, e) => n + core.engine.pointsFor(e.type).length, 0);
 
+    const timeoutMs = options.timeoutMs ?? 600_000;
+    const deadline = Date.now() + timeoutMs;
     await waitUntilSettled(app, {
-      timeoutMs: options.timeoutMs ?? 600_000,
+      timeoutMs,
       onLag: (lag) => options.onProgress?.({ phase: 'deciding', done: Math.max(0, events.length - lag), total: events.length }),
     });
 
     const leaves = await collectLedgerLeaves(core.platform.store);
-    const verification = verifyRecords(leaves, { trustRoot: core.keyRing.root, ledger: config.ledgerId });
+    await waitForCheckpoint(app, leaves.length, deadline);
+    const { report: verification } = await verifyLedger(storeSource(core.platform.store), { trustRoot: core.keyRing.root, ledger: config.ledgerId, workers: 0 });
     const ids = new Set(events.map((e) => e.id));
     const outcomes: Record<string, number> = {};
     let decisions = 0;
@@ -117,6 +123,19 @@ export async function waitUntilSettled(app: INestApplicationContext, options: { 
       const failed = reasoner.relay?.failed ?? projector.ledger?.failed ?? lastError;
       throw new DemoTimeoutError(`the pipeline did not settle within ${options.timeoutMs} ms${failed ? `; last error: ${failed.message}` : ''}`);
     }
+    await sleep(50);
+  }
+}
+
+/** Waits until the notary has signed a checkpoint covering the first `leaves` records of the log. */
+export async function waitForCheckpoint(app: INestApplicationContext, leaves: number, deadline: number): Promise<void> {
+  const core = app.get(ArbiterCore);
+  const notary = app.get(NotaryService).notary;
+  for (;;) {
+    const latest = await latestCheckpoint(core.platform.store);
+    if (latest && latest.checkpoint.size >= BigInt(leaves)) return;
+    if (notary?.failed) throw notary.failed;
+    if (Date.now() > deadline) throw new DemoTimeoutError(`no checkpoint covered the ${leaves} ledger records in time`);
     await sleep(50);
   }
 }

@@ -8,6 +8,8 @@ export * from './demo';
 export * from './modules/core.module';
 export * from './modules/reasoner.module';
 export * from './modules/projector.module';
+export * from './modules/notary.service';
+export * from './gateway/ledger.controller';
 export * from './modules/simulator.module';
 export * from './modules/all-in-one.module';
 export * from './gateway/gateway.module';

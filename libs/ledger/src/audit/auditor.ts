@@ -91,6 +91,11 @@ export class LedgerAuditor {
     return this.ledgerId;
   }
 
+  /** The keys learnt from chain `keys` (after `learnKey`): who may sign what, when. */
+  get keyRegistry(): KeyRegistry {
+    return this.registry;
+  }
+
   /** The presented checkpoint notes (all of them, oldest first); their signatures are checked once keys are known. */
   presentCheckpoints(notes: string[]): void {
     for (const note of notes) {

@@ -5,5 +5,6 @@ export * from './source';
 export * from './store-source';
 export * from './bundle-source';
 export * from './witness';
+export * from './key-registry-of';
 export * from './check-pool';
 export * from './verify-ledger';

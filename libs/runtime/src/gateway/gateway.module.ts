@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { API_KEY, ApiKeyGuard } from './api-key.guard';
 import { DecisionsController, HealthController, MetricsController } from './controllers';
+import { LedgerController } from './ledger.controller';
 
 /** The HTTP API: health (open), metrics and /v1 (API key required). */
 @Module({})
@@ -9,7 +10,7 @@ export class GatewayModule {
     if (options.apiKey.length < 16) throw new Error('the gateway needs an API key of at least 16 characters');
     return {
       module: GatewayModule,
-      controllers: [HealthController, MetricsController, DecisionsController],
+      controllers: [HealthController, MetricsController, DecisionsController, LedgerController],
       providers: [{ provide: API_KEY, useValue: options.apiKey }, ApiKeyGuard],
     };
   }

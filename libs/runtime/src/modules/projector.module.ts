@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, Module, OnApplicationBoo
 import type { DomainProjector, StoreProjectionRunner } from '@arbiter/memory';
 import { ArbiterCore } from '../arbiter-core';
 import { libraryLogger } from '../nest-logger';
+import { NotaryService } from './notary.service';
 
 /** Builds customer memory from the domain topics and the audit views from the ledger. */
 @Injectable()
@@ -33,5 +34,5 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   }
 }
 
-@Module({ providers: [ProjectorService], exports: [ProjectorService] })
+@Module({ providers: [ProjectorService, NotaryService], exports: [ProjectorService, NotaryService] })
 export class ProjectorModule {}
