@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench';
 import { registerContractsCommand } from './commands/contracts';
 import { registerDemoCommand } from './commands/demo';
+import { registerEsdbLiteCommand } from './commands/esdb-lite';
 import { registerServeCommand } from './commands/serve';
 import { registerStartCommand } from './commands/start';
 import { CliError, exitOnError } from './output';
@@ -23,5 +24,6 @@ registerServeCommand(program);
 registerDemoCommand(program);
 registerContractsCommand(program);
 registerBenchCommand(program);
+registerEsdbLiteCommand(program);
 
 program.parseAsync(process.argv).catch(exitOnError);

@@ -55,7 +55,13 @@ export async function startEsdbLite(options: EsdbLiteOptions): Promise<EsdbLite>
   server.addService(GossipService, { read: gossipHandler(() => address) });
   server.addService(ServerFeaturesService, { getSupportedMethods: supportedMethodsHandler([StreamsService, GossipService, ServerFeaturesService]) });
   for (const { name, service } of UNIMPLEMENTED_SERVICES) server.addService(service, unimplementedHandlers(name, service));
-  address.port = await bind(server, `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 0}`);
+  try {
+    address.port = await bind(server, `${host.includes(':') ? `[${host}]` : host}:${options.port ?? 0}`);
+  } catch (error) {
+    server.forceShutdown();
+    await store.close();
+    throw new Error(`esdb-lite could not listen on ${host}:${options.port ?? 0}: ${(error as Error).message}`);
+  }
   let closing: Promise<void> | null = null;
   return {
     url: `esdb://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}?tls=false`,
