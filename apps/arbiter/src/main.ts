@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerAuditCommand } from './commands/audit';
 import { registerBenchCommand } from './commands/bench';
 import { registerContractsCommand } from './commands/contracts';
 import { registerDemoCommand } from './commands/demo';
+import { registerKeysCommand } from './commands/keys';
 import { registerEsdbLiteCommand } from './commands/esdb-lite';
 import { registerServeCommand } from './commands/serve';
 import { registerStartCommand } from './commands/start';
@@ -24,6 +26,8 @@ registerServeCommand(program);
 registerDemoCommand(program);
 registerContractsCommand(program);
 registerBenchCommand(program);
+registerKeysCommand(program);
+registerAuditCommand(program);
 registerEsdbLiteCommand(program);
 
 program.parseAsync(process.argv).catch(exitOnError);

@@ -10,6 +10,8 @@ export * from './modules/reasoner.module';
 export * from './modules/projector.module';
 export * from './modules/notary.service';
 export * from './gateway/ledger.controller';
+export * from './keys-admin';
+export * from './audit-store';
 export * from './modules/simulator.module';
 export * from './modules/all-in-one.module';
 export * from './gateway/gateway.module';

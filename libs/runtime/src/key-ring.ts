@@ -79,7 +79,7 @@ async function assertKeysRegistered(platform: Platform, root: string, signers: R
   const dataDir = platform.dataDir;
   throw new KeysNotRegisteredError(
     `chain keys does not grant this service's keys what they need (root ${root}):\n` +
-      missing.map(({ name, roles }) => `  ${name} ${signers[name].did} needs ${roles.join(', ')}: npx arbiter keys register --data ${dataDir} --name ${name} --roles ${roles.join(',')}`).join('\n') +
+      missing.map(({ name, roles }) => `  ${name} ${signers[name].did} needs ${roles.join(', ')}: npx arbiter keys register --data ${dataDir}${pinnedOperatorRoot(dataDir) ? ' --root-dir <operator key directory>' : ''} --name ${name} --roles ${roles.join(',')}`).join('\n') +
       '\n(revoked keys are replaced with `npx arbiter keys rotate`)',
   );
 }

@@ -1,2 +1,3 @@
 export * from './bundle-reader';
 export * from './bundle-writer';
+export * from './export-bundle';
