@@ -11,6 +11,7 @@ export interface KafkaBusOptions {
 }
 
 const DEFAULT_PARTITIONS = 4;
+const MAX_CONCURRENT_PARTITIONS = 16;
 
 function headersOf(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -111,19 +112,20 @@ export class KafkaBus implements Bus {
     const consumer: KafkaConsumer = this.kafka.consumer({ groupId: options.group, allowAutoTopicCreation: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
     let failure: Error | null = null;
     let stopping = false;
-    let inFlight: Promise<void> = Promise.resolve();
+    const inFlight = new Set<Promise<void>>();
     let settle!: (error: Error | null) => void;
     const finished = new Promise<Error | null>((resolve) => (settle = resolve));
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: true });
 
     const eachBatch = async (payload: EachBatchPayload) => {
-      let done!: () => void;
-      inFlight = new Promise<void>((resolve) => (done = resolve));
+      const handling = handleBatch(payload);
+      const settled = handling.then(() => undefined, () => undefined);
+      inFlight.add(settled);
       try {
-        await handleBatch(payload);
+        await handling;
       } finally {
-        done();
+        inFlight.delete(settled);
       }
     };
     const handleBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
@@ -153,7 +155,10 @@ export class KafkaBus implements Bus {
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) settle(event.payload.error);
     });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    // Partitions are handled side by side (one partition's messages always in order): a slow
+    // subject holds back only the subjects that share its partition.
+    const partitionsConsumedConcurrently = Math.min(MAX_CONCURRENT_PARTITIONS, options.topics.length * DEFAULT_PARTITIONS);
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently, eachBatch });
 
     const handle: Consumer = {
       done: finished.then((error) => {
@@ -162,7 +167,7 @@ export class KafkaBus implements Bus {
       stop: async () => {
         // Let the batch in hand finish and commit before leaving the group.
         stopping = true;
-        await inFlight;
+        await Promise.all(inFlight);
         await consumer.disconnect();
         settle(failure);
         this.consumers.delete(handle);

@@ -19,3 +19,4 @@ export * from './gateway/api-key.guard';
 export * from './hosts';
 export * from './data-dir-lock';
 export * from './bench/ingest';
+export * from './bench/decide';
