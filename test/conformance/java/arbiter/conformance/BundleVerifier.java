@@ -224,11 +224,13 @@ final class BundleVerifier {
     return registry;
   }
 
+  /** Who may sign what and when; judged whenever type, signer and time are readable, even if the rest is malformed. */
   private void checkSigners(List<Entry> entries, KeyRegistry registry, Report report) {
     for (Entry e : entries) {
-      if (!e.shaped) continue;
       String signer = e.string("signer");
       String type = e.string("type");
+      if (!"key".equals(type) && !ROLE_FOR_TYPE.containsKey(type)) continue;
+      if (signer == null || !RecordShape.isTime(e.record.get("time")) || !isDidKey(signer)) continue;
       if ("key".equals(type)) {
         if (rootDid.equals(signer)) continue;
         fail(report, registry.knows(signer) ? "signer-not-valid" : "unknown-signer", e,
@@ -409,6 +411,15 @@ final class BundleVerifier {
           + size + ", but it holds " + covered.size() + (prefix.size() < size ? "; the first missing leaf is " + prefix.size() : ""));
     }
     return prefix;
+  }
+
+  private static boolean isDidKey(String did) {
+    try {
+      DidKey.publicKey(did);
+      return true;
+    } catch (DidKey.Invalid e) {
+      return false;
+    }
   }
 
   private static byte[] signerKey(Entry e) {
