@@ -7,6 +7,7 @@ import {
   StreamDeletedError, StreamNotFoundError, SubscribeAllOptions, Subscription, WrongExpectedVersionError, matchesFilter,
 } from '@arbiter/event-store';
 import { NO_STREAM_ROW, StreamRow, checkExpectedRevision } from './expected-revision';
+import { GroupCommit } from './group-commit';
 import { STREAM_STATE, createSchema } from './schema';
 
 interface EventRow {
@@ -61,6 +62,7 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private readonly statements;
   private readonly transactions;
+  private readonly groupCommit: GroupCommit;
 
   constructor(readonly file: string, options: SqliteEventStoreOptions = {}) {
     mkdirSync(dirname(file), { recursive: true });
@@ -89,25 +91,25 @@ export class SqliteEventStore implements EventStore {
       append: this.db.transaction((stream: string, events: NewEvent[], expected: ExpectedRevision) => this.appendChecked(stream, events, expected)),
       markDeleted: this.db.transaction((stream: string, expected: ExpectedRevision, state: number) => this.markDeletedChecked(stream, expected, state)),
     };
+    // IMMEDIATE takes the write lock first, so a writer in another process cannot interleave its checks.
+    const group = this.db.transaction((work: () => void) => work());
+    this.groupCommit = new GroupCommit(
+      (work) => group.immediate(work),
+      () => this.appended.emit('append'),
+    );
   }
 
+  /** Each append runs in a savepoint of a group commit: concurrent appends share one sync to disk. */
   async append(stream: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new TypeError('append needs at least one event');
-    const result = this.appendTransaction(stream, events, expected);
-    this.appended.emit('append');
-    return result;
+    return this.groupCommit.submit(() => this.transactions.append(stream, events, expected));
   }
 
   private streamRow(stream: string): StreamRow {
     const row = this.statements.stream.get(stream);
     if (!row) return NO_STREAM_ROW;
     return { revision: BigInt(row.revision), truncateBefore: BigInt(row.truncate_before), state: Number(row.state) };
-  }
-
-  /** IMMEDIATE takes the write lock first, so a writer in another process cannot interleave its check. */
-  private appendTransaction(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
-    return this.transactions.append.immediate(stream, events, expected);
   }
 
   private appendChecked(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
@@ -156,19 +158,18 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: revisions[revisions.length - 1], position: { commit: BigInt(last.position), prepare: BigInt(last.position) } };
   }
 
-  async deleteStream(stream: string, expected: ExpectedRevision): Promise<void> {
-    this.markDeleted(stream, expected, STREAM_STATE.softDeleted);
+  deleteStream(stream: string, expected: ExpectedRevision): Promise<void> {
+    return this.markDeleted(stream, expected, STREAM_STATE.softDeleted);
   }
 
-  async tombstoneStream(stream: string, expected: ExpectedRevision): Promise<void> {
-    this.markDeleted(stream, expected, STREAM_STATE.tombstoned);
+  tombstoneStream(stream: string, expected: ExpectedRevision): Promise<void> {
+    return this.markDeleted(stream, expected, STREAM_STATE.tombstoned);
   }
 
-  /** Deletes write no event: the stream's row records the state, its events stay in $all. */
-  private markDeleted(stream: string, expected: ExpectedRevision, state: number): void {
+  /** Deletes write no event: the stream's row records the state, its events stay in $all. They queue behind earlier appends. */
+  private async markDeleted(stream: string, expected: ExpectedRevision, state: number): Promise<void> {
     this.assertOpen();
-    this.transactions.markDeleted.immediate(stream, expected, state);
-    this.appended.emit('append');
+    await this.groupCommit.submit(() => this.transactions.markDeleted(stream, expected, state));
   }
 
   private markDeletedChecked(stream: string, expected: ExpectedRevision, state: number): void {
@@ -279,6 +280,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.groupCommit.flush();
     this.closed = true;
     this.appended.emit('append');
     this.db.close();
