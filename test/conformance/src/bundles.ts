@@ -1,4 +1,5 @@
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -12,6 +13,34 @@ export function arbiter(...args: string[]): SpawnSyncReturns<string> {
     env: { ...process.env, NODE_OPTIONS: '' },
     timeout: 300_000,
   });
+}
+
+/** `arbiter start` on a free port with the simulator off, resolved once /health answers. */
+export async function startArbiter(data: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as { port: number };
+      server.close(() => resolve(free));
+    });
+  });
+  const env = { ...process.env, NODE_OPTIONS: '', ARBITER_DATA_DIR: data, ARBITER_PORT: String(port), ARBITER_SIMULATOR: 'off' };
+  const child: ChildProcess = spawn(process.execPath, [join(repository, 'bin', 'arbiter.js'), 'start'], { cwd: repository, env, stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`arbiter start exited ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('arbiter start did not answer /health');
+    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 export function arbiterOrThrow(...args: string[]): string {

@@ -12,6 +12,7 @@ import {
   flipBitOfSignature,
   middleOfALongChain,
   resignedByAStranger,
+  startArbiter,
   withAnotherRoot,
 } from './bundles';
 import { compileVerifier, removeBuild, verifyBundle } from './java-verifier';
@@ -173,6 +174,36 @@ describe('ledgers our CLI writes and exports, checked by the independent Java ve
     });
   });
 
+  describe('entries the demo alone does not write', () => {
+    it('accepts a ledger after a key rotation and a human review, with the revocation, the new registration and the review in it', async () => {
+      const dir = join(work, 'rotated-and-reviewed');
+      demo(dir, '--events', '300');
+      const rotation = JSON.parse(arbiterOrThrow('keys', 'rotate', '--name', 'reasoner', '--data', dir, '--json'));
+      demo(dir, '--events', '120', '--seed', '9');
+      const arbiterApp = await startArbiter(dir);
+      let reviewed: string;
+      try {
+        const pending = JSON.parse(arbiterOrThrow('reviews', 'list', '--url', arbiterApp.url, '--data', dir, '--json')).reviews;
+        expect(pending.length).toBeGreaterThan(0);
+        reviewed = pending[0].decisionId;
+        arbiterOrThrow('reviews', 'approve', reviewed, '--url', arbiterApp.url, '--data', dir, '--reviewer', 'ops-anna', '--note', 'carrier scan checked: “delivered” ✓', '--json');
+      } finally {
+        await arbiterApp.stop();
+      }
+      const bundle = exportAll(dir, join(work, 'rotated-and-reviewed.json'));
+      const keyActions = bundle.entries.filter((e) => e.record.type === 'key').map((e) => [e.record.body.action, e.record.body.key]);
+      expect(keyActions).toContainEqual(['revoke', rotation.previous]);
+      expect(keyActions).toContainEqual(['register', rotation.next]);
+      expect(bundle.entries.filter((e) => e.record.type === 'decision').map((e) => e.record.signer)).toContain(rotation.next);
+      expect(bundle.entries.filter((e) => e.record.type === 'review').map((e) => e.record.body.decisionId)).toContain(reviewed!);
+
+      const { status, report } = verifyBundle(build, join(work, 'rotated-and-reviewed.json'), readFileSync(join(dir, 'keys', 'root.did'), 'utf8').trim());
+      expect(report.failures).toEqual([]);
+      expect(status).toBe(0);
+      expect(report.entries).toBe(bundle.entries.length);
+    }, 600_000);
+  });
+
   describe('witness state (--witness-dir)', () => {
     it('keeps the checkpoint it verified, accepts a later one that extends it, and refuses the earlier one then as a rollback', () => {
       const witness = mkdtempSync(join(work, 'witness-'));
@@ -188,7 +219,7 @@ describe('ledgers our CLI writes and exports, checked by the independent Java ve
       const rolledBack = verify(allPath, witness);
       expect(rolledBack.status).toBe(1);
       expect(rolledBack.report.failures).toEqual([expect.objectContaining({ code: 'rollback' })]);
-    });
+    }, 300_000);
 
     it("refuses another ledger's checkpoint of the same origin that does not extend the witnessed one as a fork", () => {
       const other = join(work, 'other-ledger');
@@ -205,6 +236,6 @@ describe('ledgers our CLI writes and exports, checked by the independent Java ve
       const forked = verifyBundle(build, second.path, second.trust, witness);
       expect(forked.status).toBe(1);
       expect(forked.report.failures).toEqual([expect.objectContaining({ code: 'fork' })]);
-    });
+    }, 300_000);
   });
 });
