@@ -24,6 +24,8 @@ export interface CustomerMemory {
   recentEvents: { eventId: string; type: string; at: string; summary: Record<string, unknown> }[];
   usage: { metric: string; total: number; lastValue: number; reports: number }[];
   decisions: { decisionId: string; decisionPoint: string; outcome: string; action: unknown; result: string | null; decidedAt: string }[];
+  /** The sections read; the others are left empty (a decision point reads only what it decides on). */
+  sections: MemorySection[];
   /** The moment the memory describes (the trigger's time): ages and windows below count back from it. */
   asOf: string | null;
   /** Days since registration (or first sighting) at `asOf`. */
@@ -32,6 +34,10 @@ export interface CustomerMemory {
   usageTrends: UsageTrend[];
   disputes: DisputeMemory;
 }
+
+/** The parts of memory beyond the profile and counters, each read only when asked for. */
+export const MEMORY_SECTIONS = ['orders', 'events', 'usage', 'decisions', 'payments', 'usageTrends', 'disputes'] as const;
+export type MemorySection = (typeof MEMORY_SECTIONS)[number];
 
 /** Payment history before the trigger: what a retry strategy weighs. */
 export interface PaymentMemory {
@@ -74,6 +80,7 @@ export function emptyCustomerMemory(customerId: string, asOf: string | null = nu
     recentEvents: [],
     usage: [],
     decisions: [],
+    sections: [...MEMORY_SECTIONS],
     asOf,
     accountAgeDays: null,
     payments: { failed90d: 0, succeeded90d: 0, failureStreak: 0, hardDeclines90d: 0, lastSucceededDaysAgo: null, recentFailures: [] },
@@ -102,6 +109,8 @@ export interface MemoryLimits {
   asOf?: string;
   /** Leave this event out (the trigger), whether or not memory has already learnt from it. */
   excludeEventId?: string;
+  /** The sections to read (all by default); each costs a query. */
+  sections?: readonly MemorySection[];
 }
 
 const DAY_MS = 86_400_000;
@@ -114,29 +123,31 @@ export class MemoryReader {
     const asOf = limits.asOf ?? new Date().toISOString();
     const at = Date.parse(asOf);
     const exclude = limits.excludeEventId ?? '';
+    const sections = MEMORY_SECTIONS.filter((s) => !limits.sections || limits.sections.includes(s));
+    const wanted = (s: MemorySection) => sections.includes(s);
+    const none = Promise.resolve([] as Record<string, unknown>[]);
     const [[customer], orders, events, usage, decisions, payments, trends, disputes] = await Promise.all([
       this.db.query('SELECT * FROM customers WHERE customer_id = $1', [customerId]),
-      this.db.query(
-        'SELECT order_id, total_cents, currency, status, warehouse_id, placed_at FROM customer_orders WHERE customer_id = $1 ORDER BY placed_at DESC, order_id LIMIT $2',
-        [customerId, limits.orders ?? 5],
-      ),
-      this.db.query(
-        'SELECT event_id, type, occurred_at, summary FROM customer_events WHERE customer_id = $1 AND event_id <> $3 ORDER BY occurred_at DESC, event_id LIMIT $2',
-        [customerId, limits.events ?? 10, exclude],
-      ),
-      this.db.query('SELECT metric, total, last_value, reports FROM usage_totals WHERE account_id = $1 ORDER BY metric', [customerId]),
-      this.db.query(
-        'SELECT decision_id, decision_point, outcome, action, result, decided_at FROM decisions WHERE customer_id = $1 ORDER BY position DESC LIMIT $2',
-        [customerId, limits.decisions ?? 5],
-      ),
-      this.paymentHistory(customerId, exclude, asOf),
-      this.usageHistory(customerId, exclude, asOf),
-      this.db.query(
-        `SELECT dispute_id, order_id, seller_id, amount_cents, reason, opened_at FROM dispute_history
-         WHERE buyer_id = $1 AND event_id <> $2 AND opened_at <= $3::timestamptz AND opened_at > $3::timestamptz - interval '365 days'
-         ORDER BY opened_at DESC, dispute_id LIMIT 200`,
-        [customerId, exclude, asOf],
-      ),
+      wanted('orders')
+        ? this.db.query('SELECT order_id, total_cents, currency, status, warehouse_id, placed_at FROM customer_orders WHERE customer_id = $1 ORDER BY placed_at DESC, order_id LIMIT $2', [customerId, limits.orders ?? 5])
+        : none,
+      wanted('events')
+        ? this.db.query('SELECT event_id, type, occurred_at, summary FROM customer_events WHERE customer_id = $1 AND event_id <> $3 ORDER BY occurred_at DESC, event_id LIMIT $2', [customerId, limits.events ?? 10, exclude])
+        : none,
+      wanted('usage') ? this.db.query('SELECT metric, total, last_value, reports FROM usage_totals WHERE account_id = $1 ORDER BY metric', [customerId]) : none,
+      wanted('decisions')
+        ? this.db.query('SELECT decision_id, decision_point, outcome, action, result, decided_at FROM decisions WHERE customer_id = $1 ORDER BY position DESC LIMIT $2', [customerId, limits.decisions ?? 5])
+        : none,
+      wanted('payments') ? this.paymentHistory(customerId, exclude, asOf) : none,
+      wanted('usageTrends') ? this.usageHistory(customerId, exclude, asOf) : none,
+      wanted('disputes')
+        ? this.db.query(
+            `SELECT dispute_id, order_id, seller_id, amount_cents, reason, opened_at FROM dispute_history
+             WHERE buyer_id = $1 AND event_id <> $2 AND opened_at <= $3::timestamptz AND opened_at > $3::timestamptz - interval '365 days'
+             ORDER BY opened_at DESC, dispute_id LIMIT 200`,
+            [customerId, exclude, asOf],
+          )
+        : none,
     ]);
     const n = (key: string) => Number(customer?.[key] ?? 0);
     const since = customer?.registered_at ?? customer?.first_seen;
@@ -178,6 +189,7 @@ export class MemoryReader {
         result: (d.result as string | null) ?? null,
         decidedAt: iso(d.decided_at)!,
       })),
+      sections,
       asOf: new Date(at).toISOString(),
       accountAgeDays: since == null ? null : daysBetween(since, at),
       payments: toPaymentMemory(payments, at),
@@ -197,27 +209,14 @@ export class MemoryReader {
     };
   }
 
-  private async paymentHistory(customerId: string, exclude: string, asOf: string): Promise<{ summary: Record<string, unknown>; failures: Record<string, unknown>[] }> {
-    const [[summary], failures] = await Promise.all([
-      this.db.query(
-        `WITH h AS (SELECT * FROM payment_history WHERE customer_id = $1 AND event_id <> $2 AND occurred_at <= $3::timestamptz),
-              s AS (SELECT MAX(occurred_at) AS last_success FROM h WHERE outcome = 'succeeded')
-         SELECT
-           (SELECT COUNT(*) FROM h WHERE outcome = 'failed' AND occurred_at > $3::timestamptz - interval '90 days')::bigint AS failed90,
-           (SELECT COUNT(*) FROM h WHERE outcome = 'succeeded' AND occurred_at > $3::timestamptz - interval '90 days')::bigint AS succeeded90,
-           (SELECT COUNT(*) FROM h WHERE outcome = 'failed' AND reason = ANY($4::text[]) AND occurred_at > $3::timestamptz - interval '90 days')::bigint AS hard90,
-           (SELECT COUNT(*) FROM h, s WHERE h.outcome = 'failed' AND (s.last_success IS NULL OR h.occurred_at > s.last_success))::bigint AS streak,
-           (SELECT last_success FROM s) AS last_success`,
-        [customerId, exclude, asOf, HARD_DECLINES],
-      ),
-      this.db.query(
-        `SELECT payment_id, order_id, amount_cents, reason, attempt, occurred_at FROM payment_history
-         WHERE customer_id = $1 AND event_id <> $2 AND occurred_at <= $3::timestamptz AND outcome = 'failed'
-         ORDER BY occurred_at DESC, event_id LIMIT 5`,
-        [customerId, exclude, asOf],
-      ),
-    ]);
-    return { summary, failures };
+  /** The latest payment attempts before `asOf`, newest first: enough for streaks, 90-day counts and recent failures. */
+  private paymentHistory(customerId: string, exclude: string, asOf: string): Promise<Record<string, unknown>[]> {
+    return this.db.query(
+      `SELECT payment_id, order_id, amount_cents, outcome, reason, attempt, occurred_at FROM payment_history
+       WHERE customer_id = $1 AND event_id <> $2 AND occurred_at <= $3::timestamptz
+       ORDER BY occurred_at DESC, event_id DESC LIMIT $4`,
+      [customerId, exclude, asOf, PAYMENT_WINDOW],
+    );
   }
 
   private usageHistory(accountId: string, exclude: string, asOf: string): Promise<Record<string, unknown>[]> {
@@ -260,16 +259,20 @@ export class MemoryReader {
 
 /** How many reports per metric a trend looks back over. */
 const USAGE_WINDOW = 8;
+/** How many payment attempts back memory looks: counts and streaks are capped at it. */
+const PAYMENT_WINDOW = 50;
 
-function toPaymentMemory(history: { summary: Record<string, unknown>; failures: Record<string, unknown>[] }, at: number): PaymentMemory {
-  const { summary, failures } = history;
+function toPaymentMemory(history: Record<string, unknown>[], at: number): PaymentMemory {
+  const within90 = history.filter((p) => daysBetween(p.occurred_at, at) < 90);
+  const lastSuccess = history.findIndex((p) => p.outcome === 'succeeded');
+  const failures = history.filter((p) => p.outcome === 'failed');
   return {
-    failed90d: Number(summary.failed90),
-    succeeded90d: Number(summary.succeeded90),
-    failureStreak: Number(summary.streak),
-    hardDeclines90d: Number(summary.hard90),
-    lastSucceededDaysAgo: summary.last_success == null ? null : daysBetween(summary.last_success, at),
-    recentFailures: failures.map((f) => ({
+    failed90d: within90.filter((p) => p.outcome === 'failed').length,
+    succeeded90d: within90.filter((p) => p.outcome === 'succeeded').length,
+    failureStreak: lastSuccess === -1 ? failures.length : lastSuccess,
+    hardDeclines90d: within90.filter((p) => p.outcome === 'failed' && HARD_DECLINES.includes(String(p.reason))).length,
+    lastSucceededDaysAgo: lastSuccess === -1 ? null : daysBetween(history[lastSuccess].occurred_at, at),
+    recentFailures: failures.slice(0, 5).map((f) => ({
       paymentId: String(f.payment_id),
       orderId: (f.order_id as string | null) ?? null,
       amountCents: Number(f.amount_cents),

@@ -91,7 +91,7 @@ export class DecisionEngine {
       throw e;
     }
     // Memory as of the trigger, without it: the same case whether or not the projector has already seen the event.
-    const memory = await this.deps.memory.customerMemory(subject, { asOf: event.time ?? ledgerTime(this.deps.clock.now()), excludeEventId: event.id });
+    const memory = await this.deps.memory.customerMemory(subject, { asOf: event.time ?? ledgerTime(this.deps.clock.now()), excludeEventId: event.id, sections: point.memory });
     const facts = await point.gatherFacts(typed, this.deps.memory, memory);
     const bindings = caseBindings(policy.document, { event, memory, facts });
     const allowed = allowedActions(policy, bindings);

@@ -1,6 +1,6 @@
 import type { DomainEvent, DomainEventType } from '@arbiter/contracts';
 import type { Json } from '@arbiter/ledger';
-import type { CustomerMemory, MemoryReader } from '@arbiter/memory';
+import type { CustomerMemory, MemoryReader, MemorySection } from '@arbiter/memory';
 import type { AllowedSet, LoadedPolicy, Proposal } from '@arbiter/policy';
 import type { PromptTemplate } from './model/prompt';
 
@@ -27,6 +27,8 @@ export interface DecisionPoint<T extends DomainEventType = DomainEventType> {
   subjectOf(event: Extract<DomainEvent, { type: T }>): string;
   /** The business object the decision is about (order, payment, dispute), to join outcomes later. */
   subjectRefOf(event: Extract<DomainEvent, { type: T }>): string;
+  /** The memory sections it decides on (besides profile and counters): each one read costs a query per decision. */
+  memory: readonly MemorySection[];
   gatherFacts(event: Extract<DomainEvent, { type: T }>, reader: MemoryReader, memory: CustomerMemory): Promise<{ [key: string]: Json }>;
   /** The offline reasoner: deterministic, explainable, always available. */
   heuristic(input: ReasoningInput<Extract<DomainEvent, { type: T }>>): ReasonerResult;

@@ -30,7 +30,7 @@ interface AccountUsage {
   reports: Record<string, number>;
 }
 
-const TRAJECTORY_FACTOR = { growing: 1.08, steady: 1, declining: 0.92 } as const;
+const TRAJECTORY_FACTOR = { growing: 1.1, steady: 1, declining: 0.88 } as const;
 const SELLERS = 40;
 /** A few sellers attract far more disputes than the rest. */
 const DISPUTED_SELLERS = 4;

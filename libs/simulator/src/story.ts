@@ -95,11 +95,11 @@ export class CustomerStory {
     return this.event(type, new Date(this.now).toISOString(), data) as Extract<DomainEvent, { type: T }>;
   }
 
-  /** A fresh order placed `daysAgo` days ago (kept in the history), to hang payments or disputes on. */
-  placeOrder(daysAgo: number): { orderId: string; totalCents: number } {
+  /** A fresh order placed `daysAgo` days ago (kept in the history), to hang payments or disputes on; of a given total when named. */
+  placeOrder(daysAgo: number, totalCents?: number): { orderId: string; totalCents: number } {
     const product = this.rng.pick(SKUS);
     const qty = this.rng.int(1, 3);
-    const order = { orderId: this.id('ord'), totalCents: product.priceCents * qty };
+    const order = { orderId: this.id('ord'), totalCents: totalCents ?? product.priceCents * qty };
     this.record('order.placed', this.at(daysAgo), {
       orderId: order.orderId, customerId: this.customerId, items: [{ sku: product.sku, qty }], totalCents: order.totalCents, currency: 'EUR', shipTo: { country: 'NL', postalCode: '1011' },
     });

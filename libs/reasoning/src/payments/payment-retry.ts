@@ -63,6 +63,7 @@ export const paymentRetry: DecisionPoint<'payment.failed'> = {
   triggers: ['payment.failed'],
   subjectOf: (e) => e.data.customerId,
   subjectRefOf: (e) => e.data.paymentId,
+  memory: ['payments', 'disputes'],
   gatherFacts: async (e, reader) => {
     const order = e.data.orderId ? await reader.order(e.data.orderId) : null;
     return { order: (order ? { known: true, ...order } : { known: false }) as { [key: string]: Json } };

@@ -88,6 +88,7 @@ export const accountEngagement: DecisionPoint<'usage.reported'> = {
   triggers: ['usage.reported'],
   subjectOf: (e) => e.data.accountId,
   subjectRefOf: (e) => `${e.data.accountId}/${e.data.metric}/${e.data.periodEnd}`,
+  memory: ['usageTrends', 'decisions'],
   gatherFacts: async (e, _reader, memory) => ({
     trend: trendOf(e, memory) as unknown as { [key: string]: Json },
     daysSinceLastIntervention: daysSinceLastIntervention(memory),
