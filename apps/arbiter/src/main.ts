@@ -5,6 +5,8 @@ import { registerBenchCommand } from './commands/bench';
 import { registerContractsCommand } from './commands/contracts';
 import { registerDemoCommand } from './commands/demo';
 import { registerKeysCommand } from './commands/keys';
+import { registerPolicyCommand } from './commands/policy';
+import { registerReviewsCommand } from './commands/reviews';
 import { registerEsdbLiteCommand } from './commands/esdb-lite';
 import { registerServeCommand } from './commands/serve';
 import { registerStartCommand } from './commands/start';
@@ -28,6 +30,8 @@ registerContractsCommand(program);
 registerBenchCommand(program);
 registerKeysCommand(program);
 registerAuditCommand(program);
+registerPolicyCommand(program);
+registerReviewsCommand(program);
 registerEsdbLiteCommand(program);
 
 program.parseAsync(process.argv).catch(exitOnError);

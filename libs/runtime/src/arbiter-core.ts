@@ -2,7 +2,8 @@ import { ChainWriter } from '@arbiter/ledger';
 import { AuditReader, DomainProjector, MemoryReader, StoreProjectionRunner, ledgerProjection, projectorGroup } from '@arbiter/memory';
 import { Notary, notaryMigrations } from '@arbiter/notary';
 import { PolicyBook, publishPolicies } from '@arbiter/policy';
-import { DecisionEngine, ReasonerConsumer, decisionPoints, decisionRelay, reasonerGroup } from '@arbiter/reasoning';
+import { OpenAiReasoner } from '@arbiter/reasoner-openai';
+import { DecisionEngine, Reasoner, ReasonerConsumer, ReviewDesk, decisionPoints, decisionRelay, reasonerGroup } from '@arbiter/reasoning';
 import type { Logger } from '@arbiter/telemetry';
 import type { ArbiterConfig } from './config';
 import { KeyRing, bootstrapKeys } from './key-ring';
@@ -21,6 +22,7 @@ export class ArbiterCore {
     readonly memory: MemoryReader,
     readonly audit: AuditReader,
     readonly engine: DecisionEngine,
+    readonly reviews: ReviewDesk,
   ) {}
 
   static async open(config: ArbiterConfig, logger: Logger): Promise<ArbiterCore> {
@@ -33,6 +35,7 @@ export class ArbiterCore {
       const { published } = await publishPolicies(writer, keyRing.operator, policies.all());
       if (published.length) logger.info('policies published to the ledger', { published });
       const memory = new MemoryReader(platform.readModels);
+      const audit = new AuditReader(platform.readModels);
       const engine = new DecisionEngine({
         writer,
         policies,
@@ -40,10 +43,12 @@ export class ArbiterCore {
         memory,
         signer: keyRing.reasoner,
         clock: platform.clock,
+        reasoner: modelReasoner(config, logger, platform),
         logger,
         metrics: platform.metrics,
       });
-      return new ArbiterCore(platform, writer, keyRing, policies, memory, new AuditReader(platform.readModels), engine);
+      const reviews = new ReviewDesk({ writer, policies, audit, signer: keyRing.reviewer, clock: platform.clock, logger, metrics: platform.metrics });
+      return new ArbiterCore(platform, writer, keyRing, policies, memory, audit, engine, reviews);
     } catch (e) {
       await platform.close();
       throw e;
@@ -55,7 +60,7 @@ export class ArbiterCore {
   }
 
   relay(logger: Logger): StoreProjectionRunner {
-    return decisionRelay(this.platform.store, this.platform.bus, this.platform.readModels, this.platform.config.ledgerId, logger);
+    return decisionRelay(this.platform.store, this.platform.bus, this.platform.readModels, this.platform.config.ledgerId, logger, { reviews: this.reviews });
   }
 
   domainProjector(logger: Logger): DomainProjector {
@@ -75,4 +80,12 @@ export class ArbiterCore {
   close(): Promise<void> {
     return this.platform.close();
   }
+}
+
+/** A model behind OPENAI_BASE_URL when one is configured; otherwise every decision point's heuristic decides. */
+function modelReasoner(config: ArbiterConfig, logger: Logger, platform: Platform): Reasoner | undefined {
+  if (!config.openaiBaseUrl) return undefined;
+  // The origin only: a URL may carry credentials, and the key itself is never logged.
+  logger.info('model reasoner enabled', { endpoint: new URL(config.openaiBaseUrl).origin, apiKey: config.openaiApiKey ? 'set' : 'not set' });
+  return new OpenAiReasoner({ baseURL: config.openaiBaseUrl, apiKey: config.openaiApiKey, logger, metrics: platform.metrics });
 }

@@ -7,14 +7,17 @@ export interface KeyRing {
   root: string;
   reasoner: Signer;
   operator: Signer;
+  /** Signs reviews of escalated decisions (a human's verdict, or the policy's default on timeout). */
+  reviewer: Signer;
   /** Signs checkpoints of the Merkle log (role checkpoint). */
   notary: Signer;
 }
 
 /** The keys a service generates in its own key store, and the roles chain `keys` must grant each. */
-export const SERVICE_KEYS: readonly { name: 'reasoner' | 'operator' | 'notary'; roles: Role[] }[] = [
+export const SERVICE_KEYS: readonly { name: 'reasoner' | 'operator' | 'reviewer' | 'notary'; roles: Role[] }[] = [
   { name: 'reasoner', roles: ['decide'] },
   { name: 'operator', roles: ['policy', 'review'] },
+  { name: 'reviewer', roles: ['review'] },
   { name: 'notary', roles: ['checkpoint'] },
 ];
 

@@ -10,8 +10,9 @@ import { testBrokers } from '@arbiter/bus-kafka/testing';
 import { DECISIONS_TOPIC } from '@arbiter/contracts';
 import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import { collectLedgerLeaves, parseRecord, verifyRecords } from '@arbiter/ledger';
+import { PolicyBook } from '@arbiter/policy';
 import { Simulator, publishDomainEvents } from '@arbiter/simulator';
-import { freshDataDir } from './harness';
+import { POLICIES, freshDataDir } from './harness';
 
 const root = join(__dirname, '..', '..', '..');
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -87,7 +88,9 @@ describe('distributed: one process per app, on Kafka, PostgreSQL and the shared 
 
     const bus = withTopicPrefix(new KafkaBus({ brokers }), prefix);
     const events = [...new Simulator({ seed: 99 }).take(800)];
-    const orders = new Set(events.filter((e) => e.type === 'order.placed').map((e) => e.id));
+    // Every event a policy's trigger names is decided: orders, failed payments, usage reports, disputes.
+    const triggering = new Set(PolicyBook.load(POLICIES).all().flatMap((p) => p.document.trigger.types));
+    const orders = new Set(events.filter((e) => triggering.has(e.type)).map((e) => e.id));
     await publishDomainEvents(bus, events);
 
     const store = new SqliteEventStore(join(dataDir, 'events.db'));
@@ -113,10 +116,12 @@ describe('distributed: one process per app, on Kafka, PostgreSQL and the shared 
       const root = leaves.map((l) => parseRecord(l.text)).find((r) => r.chain === 'keys')!.signer;
       expect(verifyRecords(leaves, { trustRoot: root, ledger }).failures).toEqual([]);
 
-      const relayed = await consumeN(bus, `check-${run}`, [DECISIONS_TOPIC], orders.size + 1, 20_000);
+      // Escalated decisions wait for a human before they are relayed.
+      const final = new Set(leaves.map((l) => parseRecord(l.text)).filter((r) => r.type === 'decision' && (r.body.verdict as { outcome: string }).outcome !== 'escalated').map((r) => String((r.body.trigger as { eventId: string }).eventId)));
+      const relayed = await consumeN(bus, `check-${run}`, [DECISIONS_TOPIC], final.size + 1, 20_000);
       const ids = relayed.map((m) => JSON.parse(Buffer.from(m.value).toString('utf8')).data.trigger.eventId as string);
-      expect(ids.length).toBe(orders.size);
-      expect(new Set(ids)).toEqual(orders);
+      expect(ids.length).toBe(final.size);
+      expect(new Set(ids)).toEqual(final);
     } finally {
       await store.close();
       await bus.close();

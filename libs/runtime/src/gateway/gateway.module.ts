@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { API_KEY, ApiKeyGuard } from './api-key.guard';
 import { DecisionsController, HealthController, MetricsController } from './controllers';
+import { DecideController } from './decide.controller';
 import { LedgerController } from './ledger.controller';
+import { ReviewsController } from './reviews.controller';
 
 /** The HTTP API: health (open), metrics and /v1 (API key required). */
 @Module({})
@@ -10,7 +12,7 @@ export class GatewayModule {
     if (options.apiKey.length < 16) throw new Error('the gateway needs an API key of at least 16 characters');
     return {
       module: GatewayModule,
-      controllers: [HealthController, MetricsController, DecisionsController, LedgerController],
+      controllers: [HealthController, MetricsController, DecisionsController, DecideController, ReviewsController, LedgerController],
       providers: [{ provide: API_KEY, useValue: options.apiKey }, ApiKeyGuard],
     };
   }

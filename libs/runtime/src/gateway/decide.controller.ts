@@ -1,0 +1,95 @@
+import { BadRequestException, Controller, HttpException, Logger, PayloadTooLargeException, Post, Query, Req, Res, UnprocessableEntityException, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { ContractViolation, DomainEvent, MAX_EVENT_BYTES, parseDomainEvent, topicOf } from '@arbiter/contracts';
+import type { LedgerRecord } from '@arbiter/ledger';
+import { Decided, decisionBodyOf, decisionIdFor } from '@arbiter/reasoning';
+import { ArbiterCore } from '../arbiter-core';
+import { ApiKeyGuard } from './api-key.guard';
+import { ZodPipe } from './zod-query';
+
+const decideQuery = z.object({ waitMs: z.coerce.number().int().min(0).max(60_000).default(10_000) });
+
+/** Reads the request body when Express left it alone (`application/cloudevents+json`), within the event size limit. */
+async function cloudEventOf(req: Request): Promise<unknown> {
+  if (req.body !== undefined) return req.body;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_EVENT_BYTES) throw new PayloadTooLargeException(`the event is over ${MAX_EVENT_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) throw new BadRequestException('send the CloudEvent as the request body (JSON structured mode)');
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (e) {
+    throw new BadRequestException(`not JSON: ${(e as Error).message}`);
+  }
+}
+
+function view(record: LedgerRecord, review: { status: string } | null) {
+  const body = decisionBodyOf(record);
+  const raw = record.body as { reasoner?: { kind?: string; reason?: string }; verdict: { checks?: unknown } };
+  return {
+    decisionId: body.decisionId,
+    decisionPoint: body.decisionPoint,
+    outcome: body.verdict.outcome,
+    action: body.action,
+    checks: raw.verdict.checks ?? [],
+    ...(body.verdict.escalation ? { escalation: { ...body.verdict.escalation, review: review?.status ?? 'pending' } } : {}),
+    reasoner: { kind: raw.reasoner?.kind ?? null, ...(raw.reasoner?.reason ? { reason: raw.reasoner.reason } : {}) },
+    policy: body.policy,
+    ledger: { chain: record.chain, seq: record.seq, hash: record.hash },
+  };
+}
+
+/**
+ * The synchronous decision API: a service sends a CloudEvent and waits, up to `waitMs`, for the
+ * decision. 200 with it when final; 202 with a Location when it waits for a human (the review)
+ * or is still being made (the decision). The event also goes onto its domain topic, so memory
+ * learns from it like from any other; a decision is still made exactly once.
+ */
+@Controller('v1')
+@UseGuards(ApiKeyGuard)
+export class DecideController {
+  private readonly logger = new Logger('Decide');
+
+  constructor(private readonly core: ArbiterCore) {}
+
+  @Post('decisions')
+  async decide(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query(new ZodPipe(decideQuery)) query: z.infer<typeof decideQuery>) {
+    let event: DomainEvent;
+    try {
+      event = parseDomainEvent(await cloudEventOf(req));
+    } catch (e) {
+      if (e instanceof ContractViolation) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: e.reason, issues: e.issues });
+      throw e;
+    }
+    const points = this.core.engine.pointsFor(event.type);
+    if (points.length === 0) throw new UnprocessableEntityException(`no decision point takes ${event.type} events`);
+    await this.core.platform.bus.publish(topicOf(event.type), [{ key: event.subject, value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', 'ce-type': event.type, 'ce-id': event.id } }]);
+    const deciding = this.core.engine.decide(event, { topic: null, partition: null, offset: null });
+    const decided = await Promise.race([deciding, new Promise<null>((r) => setTimeout(() => r(null), query.waitMs).unref())]).catch((e: Error) => {
+      if (e instanceof ContractViolation) throw new BadRequestException(e.reason);
+      throw e instanceof HttpException ? e : new HttpException(`the decision could not be made now; the event is queued and will be decided: ${e.message}`, 503);
+    });
+    if (!decided) {
+      deciding.catch((e: Error) => this.logger.warn({ message: 'a decision still being made failed; the queued event will be decided again', error: e.message }));
+      const ids = points.map((p) => ({ decisionId: decisionIdFor(event.id, p.id), decisionPoint: p.id, status: 'deciding' }));
+      res.status(202).setHeader('Location', `/v1/decisions/${ids[0].decisionId}`);
+      return { decisions: ids };
+    }
+    const views = await Promise.all(decided.map((d: Decided) => this.viewOf(d)));
+    const pending = views.find((v) => v.outcome === 'escalated' && v.escalation?.review === 'pending');
+    if (pending) res.status(202).setHeader('Location', `/v1/reviews/${pending.decisionId}`);
+    else res.status(200);
+    return { decisions: views };
+  }
+
+  private async viewOf(d: Decided) {
+    const escalated = decisionBodyOf(d.record).verdict.outcome === 'escalated';
+    const review = escalated ? await this.core.reviews.get(d.decisionId) : null;
+    return view(d.record, review);
+  }
+}
