@@ -49,6 +49,11 @@ export function arbiterOrThrow(...args: string[]): string {
   return run.stdout;
 }
 
+/** A command's `--json` answer: its last line of output, so stray lines before it do not matter here. */
+export function arbiterJson(...args: string[]) {
+  return JSON.parse(arbiterOrThrow(...args).trim().split('\n').pop()!);
+}
+
 /** The parts of LEDGER-SPEC §1 and §6 the specs look at; everything else is carried as read. */
 export interface LedgerRecord {
   chain: string;

@@ -49,9 +49,15 @@ export function runJava(build: string, mainClass: string, args: string[]): Run {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** `Verify --bundle FILE --trust DID [--witness-dir DIR]`: the exit status and the §7 report it printed. */
-export function verifyBundle(build: string, bundle: string, trust: string, witnessDir?: string): { status: number | null; report: VerificationReport; stderr: string } {
-  const args = ['--bundle', bundle, '--trust', trust, ...(witnessDir ? ['--witness-dir', witnessDir] : [])];
+/** `Verify --bundle FILE --trust DID [--witness-dir DIR [--consistency FILE]]`: the exit status and the §7 report it printed. */
+export function verifyBundle(
+  build: string,
+  bundle: string,
+  trust: string,
+  witnessDir?: string,
+  consistency?: string,
+): { status: number | null; report: VerificationReport; stderr: string } {
+  const args = ['--bundle', bundle, '--trust', trust, ...(witnessDir ? ['--witness-dir', witnessDir] : []), ...(consistency ? ['--consistency', consistency] : [])];
   const run = runJava(build, 'arbiter.conformance.Verify', args);
   if (run.status !== 0 && run.status !== 1) throw new Error(`Verify exited ${run.status}: ${run.stderr}`);
   return { status: run.status, report: JSON.parse(run.stdout) as VerificationReport, stderr: run.stderr };

@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  arbiterJson,
   arbiterOrThrow,
   Bundle,
   BundleEntry,
@@ -40,7 +42,7 @@ describe('ledgers our CLI writes and exports, checked by the independent Java ve
   };
   const verify = (path: string, witnessDir?: string) => verifyBundle(build, path, trust, witnessDir);
   const codes = (failures: { code: string }[]) => [...new Set(failures.map((f) => f.code))].sort();
-  const demo = (dir: string, ...args: string[]) => JSON.parse(arbiterOrThrow('demo', '--data', dir, '--json', ...args));
+  const demo = (dir: string, ...args: string[]) => arbiterJson('demo', '--data', dir, '--json', ...args);
   const exportAll = (dir: string, out: string) => {
     arbiterOrThrow('audit', 'export', '--data', dir, '--all', '--out', out);
     return JSON.parse(readFileSync(out, 'utf8')) as Bundle;
@@ -178,12 +180,12 @@ describe('ledgers our CLI writes and exports, checked by the independent Java ve
     it('accepts a ledger after a key rotation and a human review, with the revocation, the new registration and the review in it', async () => {
       const dir = join(work, 'rotated-and-reviewed');
       demo(dir, '--events', '300');
-      const rotation = JSON.parse(arbiterOrThrow('keys', 'rotate', '--name', 'reasoner', '--data', dir, '--json'));
+      const rotation = arbiterJson('keys', 'rotate', '--name', 'reasoner', '--data', dir, '--json');
       demo(dir, '--events', '120', '--seed', '9');
       const arbiterApp = await startArbiter(dir);
       let reviewed: string;
       try {
-        const pending = JSON.parse(arbiterOrThrow('reviews', 'list', '--url', arbiterApp.url, '--data', dir, '--json')).reviews;
+        const pending = arbiterJson('reviews', 'list', '--url', arbiterApp.url, '--data', dir, '--json').reviews;
         expect(pending.length).toBeGreaterThan(0);
         reviewed = pending[0].decisionId;
         arbiterOrThrow('reviews', 'approve', reviewed, '--url', arbiterApp.url, '--data', dir, '--reviewer', 'ops-anna', '--note', 'carrier scan checked: “delivered” ✓', '--json');
@@ -220,6 +222,46 @@ describe('ledgers our CLI writes and exports, checked by the independent Java ve
       expect(rolledBack.status).toBe(1);
       expect(rolledBack.report.failures).toEqual([expect.objectContaining({ code: 'rollback' })]);
     }, 300_000);
+
+    it('accepts a larger checkpoint on the consistency proof our gateway serves, and refuses an altered proof as a fork', async () => {
+      const dir = join(work, 'grown');
+      demo(dir, '--events', '300');
+      const earlier = join(work, 'grown-earlier.json');
+      arbiterOrThrow('audit', 'export', '--data', dir, '--customer', customer, '--out', earlier);
+      const trustHere = readFileSync(join(dir, 'keys', 'root.did'), 'utf8').trim();
+      const witness = mkdtempSync(join(work, 'witness-'));
+      expect(verifyBundle(build, earlier, trustHere, witness).report.witness).toMatchObject({ state: 'first' });
+
+      demo(dir, '--events', '120', '--seed', '5');
+      const later = join(work, 'grown-later.json');
+      arbiterOrThrow('audit', 'export', '--data', dir, '--customer', customer, '--out', later);
+      const from = checkpointLines(JSON.parse(readFileSync(earlier, 'utf8')).checkpoint).size;
+      const to = checkpointLines(JSON.parse(readFileSync(later, 'utf8')).checkpoint).size;
+      expect(to).toBeGreaterThan(from);
+      const unproven = verifyBundle(build, later, trustHere, witness);
+      expect(unproven.report).toMatchObject({ ok: true, witness: { state: 'unproven', witnessedSize: from } });
+
+      const gateway = await startArbiter(dir);
+      let proof: { from: number; to: number; proof: string[] };
+      try {
+        const apiKey = readFileSync(join(dir, 'api-key'), 'utf8').trim();
+        const res = await fetch(`${gateway.url}/v1/ledger/proofs/consistency?from=${from}&to=${to}`, { headers: { authorization: `Bearer ${apiKey}` } });
+        expect(res.status).toBe(200);
+        proof = (await res.json()) as typeof proof;
+      } finally {
+        await gateway.stop();
+      }
+      const altered = { ...proof!, proof: [createHash('sha256').update(proof!.proof[0]).digest('base64'), ...proof!.proof.slice(1)] };
+      const forkWitness = mkdtempSync(join(work, 'witness-'));
+      cpSync(witness, forkWitness, { recursive: true });
+
+      const extended = verifyBundle(build, later, trustHere, witness, write('consistency.json', JSON.stringify(proof!)));
+      expect(extended.report.failures).toEqual([]);
+      expect(extended.report.witness).toMatchObject({ state: 'extended', witnessedSize: from });
+      const forked = verifyBundle(build, later, trustHere, forkWitness, write('consistency-altered.json', JSON.stringify(altered)));
+      expect(forked.status).toBe(1);
+      expect(forked.report.failures).toEqual([expect.objectContaining({ code: 'fork' })]);
+    }, 600_000);
 
     it("refuses another ledger's checkpoint of the same origin that does not extend the witnessed one as a fork", () => {
       const other = join(work, 'other-ledger');

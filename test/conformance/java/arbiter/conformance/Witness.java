@@ -22,9 +22,9 @@ final class Witness {
     FIRST,
     /** The same checkpoint as witnessed. */
     SAME,
-    /** Larger, and the bundle's leaves reproduce the witnessed root: consistent. */
+    /** Larger, and a consistency proof or the bundle's own leaves show it extends the witnessed one. */
     EXTENDED,
-    /** Larger, but the bundle holds no consistency proof and not the leaves to recompute one: not accepted. */
+    /** Larger, but neither a consistency proof nor the leaves to recompute the witnessed root: not accepted. */
     UNPROVEN,
     ROLLBACK,
     FORK
@@ -36,10 +36,13 @@ final class Witness {
     this.dir = dir;
   }
 
+  /** An RFC 9162 consistency proof between two tree sizes, as the gateway serves it. */
+  record ConsistencyProof(long from, long to, List<byte[]> hashes) {}
+
   /** Compares with the witnessed checkpoint, reports rollback or fork, and says what it found. */
-  State check(Checkpoint presented, List<byte[]> leafHashesFromZero, Report report) throws IOException {
+  State check(Checkpoint presented, List<byte[]> leafHashesFromZero, ConsistencyProof proof, Report report) throws IOException {
     Checkpoint witnessed = load(presented.origin());
-    State state = compare(witnessed, presented, leafHashesFromZero);
+    State state = compare(witnessed, presented, leafHashesFromZero, proof);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("origin", presented.origin());
     summary.put("state", state.name().toLowerCase());
@@ -59,10 +62,13 @@ final class Witness {
     return state;
   }
 
-  private static State compare(Checkpoint witnessed, Checkpoint presented, List<byte[]> leafHashesFromZero) {
+  private static State compare(Checkpoint witnessed, Checkpoint presented, List<byte[]> leafHashesFromZero, ConsistencyProof proof) {
     if (witnessed == null) return State.FIRST;
     if (presented.size() < witnessed.size()) return State.ROLLBACK;
     if (presented.size() == witnessed.size()) return Arrays.equals(presented.root(), witnessed.root()) ? State.SAME : State.FORK;
+    if (proof != null && proof.from() == witnessed.size() && proof.to() == presented.size()) {
+      return Merkle.verifyConsistency(witnessed.size(), presented.size(), witnessed.root(), presented.root(), proof.hashes()) ? State.EXTENDED : State.FORK;
+    }
     if (leafHashesFromZero.size() < witnessed.size()) return State.UNPROVEN;
     byte[] oldRoot = Merkle.root(leafHashesFromZero.subList(0, (int) witnessed.size()));
     return Arrays.equals(oldRoot, witnessed.root()) ? State.EXTENDED : State.FORK;
