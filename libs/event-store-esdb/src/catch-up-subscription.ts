@@ -1,4 +1,4 @@
-import { AllStreamSubscription, EventStoreDBClient, START } from '@eventstore/db-client';
+import { AllStreamResolvedEvent, AllStreamSubscription, EventStoreDBClient, START } from '@eventstore/db-client';
 import { Position, StoreUnavailableError, StoredEvent, SubscribeAllOptions, Subscription, matchesFilter } from '@arbiter/event-store';
 import { isSystemEvent, toStoredEvent } from './recorded-events';
 import { serverFilter } from './server-filter';
@@ -42,7 +42,9 @@ export class CatchUpSubscription implements Subscription {
     if (this.closed) return;
     this.closed = true;
     this.wake?.();
-    if (this.source) await stop(this.source);
+    if (this.source && !this.source.destroyed) await this.source.unsubscribe();
+    // Ends the iteration (and so stops the call): at once if no event is awaited, else once the cancelled call has ended.
+    this.events.return(undefined).catch(() => undefined);
     this.onClosed();
   }
 
@@ -54,12 +56,13 @@ export class CatchUpSubscription implements Subscription {
         const source = this.client.subscribeToAll({ fromPosition: after === 'start' ? START : after, filter: serverFilter(this.options.filter) });
         this.source = source;
         try {
-          for await (const resolved of source) {
+          for await (const resolved of source.iterator({ destroyOnReturn: false }) as AsyncIterable<AllStreamResolvedEvent>) {
             failures = 0;
             const event = toStoredEvent(resolved);
             if (!event) continue;
             after = event.position;
             if (isSystemEvent(event) || !matchesFilter(this.options.filter, event.stream, event.type)) continue;
+            if (this.closed) return;
             yield event;
           }
         } catch (error) {
@@ -88,9 +91,12 @@ export class CatchUpSubscription implements Subscription {
   }
 }
 
-/** Cancels the call and ends the stream, so a pending read of it finishes. */
+/**
+ * Cancels the call and lets what is still buffered flow out unread, so the call reaches its
+ * end: the client waits for every call it made to end before it can be disposed.
+ */
 async function stop(source: AllStreamSubscription): Promise<void> {
-  if (source.destroyed) return;
+  if (source.destroyed || source.readableEnded) return;
   await source.unsubscribe();
-  source.destroy();
+  source.resume();
 }

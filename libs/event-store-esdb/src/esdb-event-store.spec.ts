@@ -5,6 +5,7 @@ import { EventStoreFixture, describeEventStoreContract } from '@arbiter/event-st
 import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import { EsdbLite, startEsdbLite } from '@arbiter/esdb-lite';
 import { EsdbEventStore } from './esdb-event-store';
+import { EsdbLiteProcess, startEsdbLiteProcess } from './testing/esdb-lite-process';
 
 /** esdb-lite on a fresh data directory; reopening restarts the server on the same file. */
 async function onEsdbLite(): Promise<EventStoreFixture> {
@@ -29,6 +30,16 @@ async function onEsdbLite(): Promise<EventStoreFixture> {
 }
 
 describeEventStoreContract('EventStoreDB protocol (esdb-lite)', onEsdbLite, { durable: true });
+
+/** One server process for the whole suite, its data growing test after test, as a shared server's does. */
+let server: Promise<EsdbLiteProcess> | null = null;
+afterAll(async () => {
+  if (server) await (await server).stop();
+});
+
+describeEventStoreContract('EventStoreDB protocol (arbiter esdb-lite in its own process)', async () => ({
+  store: EsdbEventStore.connect((await (server ??= startEsdbLiteProcess())).url),
+}));
 
 describeEventStoreContract('EventStoreDB', async () => ({ store: EsdbEventStore.connect(process.env.ESDB_CONNECTION_STRING!) }), {
   skipUnless: process.env.ESDB_CONNECTION_STRING,

@@ -1,7 +1,7 @@
-import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START } from '@eventstore/db-client';
+import { AllStreamResolvedEvent, BACKWARDS, END, EventStoreDBClient, FORWARDS, ResolvedEvent, START } from '@eventstore/db-client';
 import {
   AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadAllOptions, ReadStreamOptions, StoredEvent,
-  SubscribeAllOptions, Subscription, WrongExpectedVersionError, comparePositions, matchesFilter,
+  StreamNotFoundError, SubscribeAllOptions, Subscription, WrongExpectedVersionError, comparePositions, matchesFilter,
 } from '@arbiter/event-store';
 import { CatchUpSubscription, DEFAULT_RECONNECT, ReconnectPolicy } from './catch-up-subscription';
 import { isSystemEvent, toEventData, toStoredEvent } from './recorded-events';
@@ -12,10 +12,8 @@ export interface EsdbEventStoreOptions {
   reconnect?: Partial<ReconnectPolicy>;
 }
 
-/** Read streams the client has not finished, so they can be cancelled when the reader stops early. */
-interface Cancellable {
-  cancel(): Promise<void>;
-}
+/** Events per read call; every page is read to its end. */
+const PAGE = 512;
 
 /** How many times a soft delete with `stream_exists` re-reads the revision when a writer got in between. */
 const STREAM_EXISTS_ATTEMPTS = 5;
@@ -58,10 +56,18 @@ export class EsdbEventStore implements EventStore {
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<StoredEvent> {
     this.assertOpen();
-    const direction = options.direction === 'backwards' ? BACKWARDS : FORWARDS;
-    const fromRevision = typeof options.from === 'bigint' ? options.from : options.from === 'end' || (!options.from && direction === BACKWARDS) ? END : START;
-    const read = this.client.readStream(stream, { fromRevision, direction, maxCount: options.maxCount });
-    yield* this.events(read, stream, () => true);
+    const backwards = options.direction === 'backwards';
+    let from: bigint | typeof START | typeof END = typeof options.from === 'bigint' ? options.from : options.from === 'end' || (!options.from && backwards) ? END : START;
+    let remaining = options.maxCount ?? Infinity;
+    while (remaining > 0) {
+      const size = Math.min(PAGE, remaining);
+      const page = await this.page(this.client.readStream(stream, { fromRevision: from, direction: backwards ? BACKWARDS : FORWARDS, maxCount: size }), stream);
+      yield* page;
+      remaining -= page.length;
+      const last = page[page.length - 1]?.revision;
+      if (page.length < size || last === undefined || (backwards && last === 0n)) return;
+      from = backwards ? last - 1n : last + 1n;
+    }
   }
 
   /**
@@ -71,34 +77,37 @@ export class EsdbEventStore implements EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
     this.assertOpen();
     const backwards = options.direction === 'backwards';
-    const after = options.after && options.after !== 'start' ? options.after : null;
-    const read = this.client.readAll({ fromPosition: after ?? (backwards ? END : START), direction: backwards ? BACKWARDS : FORWARDS });
+    let after = options.after && options.after !== 'start' ? options.after : null;
     let remaining = options.maxCount ?? Infinity;
-    if (remaining <= 0) return;
-    const wanted = (event: StoredEvent) =>
-      !isSystemEvent(event) &&
-      (!after || (backwards ? comparePositions(event.position, after) < 0 : comparePositions(event.position, after) > 0)) &&
-      matchesFilter(options.filter, event.stream, event.type);
-    for await (const event of this.events(read, '$all', wanted)) {
-      yield event;
-      if (--remaining <= 0) return;
+    const beyond = (position: Position, bound: Position | null) => !bound || (backwards ? comparePositions(position, bound) < 0 : comparePositions(position, bound) > 0);
+    while (remaining > 0) {
+      const read = this.client.readAll({ fromPosition: after ?? (backwards ? END : START), direction: backwards ? BACKWARDS : FORWARDS, maxCount: PAGE });
+      const page = await this.page(read, '$all');
+      for (const event of page) {
+        if (!beyond(event.position, after) || isSystemEvent(event) || !matchesFilter(options.filter, event.stream, event.type)) continue;
+        yield event;
+        if (--remaining <= 0) return;
+      }
+      if (page.length < PAGE) return;
+      after = page[page.length - 1].position;
     }
   }
 
-  private async *events(read: AsyncIterable<unknown> & Cancellable, stream: string, wanted: (e: StoredEvent) => boolean): AsyncGenerator<StoredEvent> {
-    let finished = false;
+  /**
+   * Reads a page to its end before handing any of it out: a read the client stops halfway
+   * stays open in its client, and disposing the client would wait for it forever.
+   */
+  private async page(read: AsyncIterable<ResolvedEvent | AllStreamResolvedEvent>, stream: string): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
     try {
       for await (const resolved of read) {
-        const event = toStoredEvent(resolved as Parameters<typeof toStoredEvent>[0]);
-        if (event && wanted(event)) yield event;
+        const event = toStoredEvent(resolved);
+        if (event) events.push(event);
       }
-      finished = true;
     } catch (error) {
-      finished = true;
       throw translateError(error, stream);
-    } finally {
-      if (!finished) await read.cancel();
     }
+    return events;
   }
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
@@ -109,10 +118,8 @@ export class EsdbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<Position | null> {
-    for await (const event of this.events(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }), '$all', () => true)) {
-      return event.position;
-    }
-    return null;
+    const [last] = await this.page(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }), '$all');
+    return last?.position ?? null;
   }
 
   async deleteStream(stream: string, expected: ExpectedRevision): Promise<void> {
@@ -131,8 +138,8 @@ export class EsdbEventStore implements EventStore {
    */
   private async deleteExistingStream(stream: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const [last] = await collectOne(this.readStream(stream, { direction: 'backwards', from: 'end', maxCount: 1 })).catch((error: unknown) => {
-        throw (error as { code?: string }).code === 'stream-not-found' ? new WrongExpectedVersionError(stream, 'stream_exists', 'no_stream') : error;
+      const [last] = await this.page(this.client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }), stream).catch((error: unknown) => {
+        throw error instanceof StreamNotFoundError ? new WrongExpectedVersionError(stream, 'stream_exists', 'no_stream') : error;
       });
       try {
         await this.client.deleteStream(stream, { expectedRevision: last.revision });
@@ -164,9 +171,4 @@ export class EsdbEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new Error('the event store is closed');
   }
-}
-
-async function collectOne(events: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
-  for await (const event of events) return [event];
-  return [];
 }
