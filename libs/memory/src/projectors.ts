@@ -1,10 +1,10 @@
 import { Batch, Bus, Consumer, consumeWithRestarts } from '@arbiter/bus';
-import { ContractViolation, DomainEvent, decodeDomainEvent, domainTopics } from '@arbiter/contracts';
+import { ContractViolation, decodeDomainEvent, domainTopics } from '@arbiter/contracts';
 import type { EventStore } from '@arbiter/event-store';
 import { LEDGER_EVENT_TYPE_PREFIX, parseRecord } from '@arbiter/ledger';
 import type { ReadModelStore, SqlExecutor } from '@arbiter/read-models';
 import type { Logger, Metrics } from '@arbiter/telemetry';
-import { projectDomainEvent } from './domain-projection';
+import { TimedEvent, projectDomainBatch } from './memory-batch';
 import { projectLedgerRecord } from './ledger-projection';
 import { StoreProjectionRunner } from './store-projection-runner';
 
@@ -57,32 +57,27 @@ export class DomainProjector {
     const projected = this.deps.metrics?.counter('arbiter_projector_events_total', 'Domain events folded into customer memory');
     await this.deps.readModels.transaction(async (tx) => {
       const next = await nextOffset(tx, MEMORY_PROJECTION, batch.topic, batch.partition);
-      let last: bigint | null = null;
-      for (const message of batch.messages) {
-        if (message.offset < next) continue;
-        last = message.offset;
-        let event: DomainEvent;
+      const fresh = batch.messages.filter((m) => m.offset >= next);
+      if (fresh.length === 0) return;
+      const events: TimedEvent[] = [];
+      for (const message of fresh) {
         try {
-          event = decodeDomainEvent(message.value);
+          const event = decodeDomainEvent(message.value);
+          events.push({ event, at: event.time ?? message.timestamp.toISOString() });
         } catch (e) {
           // The reasoner dead-letters invalid events; memory simply does not learn from them.
           if (!(e instanceof ContractViolation)) throw e;
           skipped?.inc({ topic: batch.topic });
-          continue;
         }
-        // Producers may send an event twice (a retried publish): memory learns from each event id once.
-        const fresh = await tx.query('INSERT INTO seen_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id', [event.id]);
-        if (fresh.length === 0) continue;
-        await projectDomainEvent(tx, event, event.time ?? message.timestamp.toISOString());
-        projected?.inc({ type: event.type });
       }
-      if (last !== null) {
-        await tx.query(
-          `INSERT INTO projection_offsets (projection, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
-          [MEMORY_PROJECTION, batch.topic, batch.partition, (last + 1n).toString()],
-        );
-      }
+      // Producers may send an event twice (a retried publish): memory learns from each event id once.
+      const learnt = await projectDomainBatch(tx, events);
+      projected?.inc({ topic: batch.topic }, learnt);
+      await tx.query(
+        `INSERT INTO projection_offsets (projection, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = excluded.next_offset`,
+        [MEMORY_PROJECTION, batch.topic, batch.partition, (fresh[fresh.length - 1].offset + 1n).toString()],
+      );
     });
   }
 }
