@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { KEYS_CHAIN } from '../bodies';
 import { BUNDLE_FORMAT, BundlePart, bundleString, parseBundleEntry, readBundleParts } from '../bundle/bundle-reader';
-import { LedgerError } from '../errors';
 import type { LedgerSource, SourceLeaf, SourceProblem } from './source';
 
 interface Header {
@@ -62,14 +61,7 @@ export function bundleSource(file: string): LedgerSource {
       await once();
       for await (const part of readBundleParts(file, (n) => (read = n))) {
         if (part.kind === 'problem') problem({ message: `bundle: ${part.message}` });
-        if (part.kind !== 'entry') continue;
-        try {
-          const entry = parseBundleEntry(part.bytes);
-          yield { leaf: entry.leaf, data: entry.record, proof: entry.proof };
-        } catch (e) {
-          if (!(e instanceof LedgerError)) throw e;
-          problem({ message: `bundle entry ${part.index}: ${e.message}` });
-        }
+        if (part.kind === 'entry') yield { leaf: -1, data: part.bytes, entry: { index: part.index } };
       }
     },
   };

@@ -2,24 +2,22 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CheckRequest, CheckResponse } from './check-worker';
+import type { CheckRequest, CheckResponse, CheckedItems } from './check-worker';
 import { checkBatch } from './check-worker';
-import type { LeafCheck } from './leaf-check';
+import { unpackChecks } from './packed-checks';
 
-export interface CheckedBatch {
-  checks: LeafCheck[];
-  leafHashes: Uint8Array;
-}
+export type CheckedBatch = CheckedItems;
 
 /** Checks batches of records: on worker threads, or in this thread when there are none. */
 export interface Checker {
   /** How many batches it works on at once. */
   readonly parallelism: number;
-  check(records: Uint8Array[]): Promise<CheckedBatch>;
+  /** `entries`: the items are bundle entries, not bare records. */
+  check(items: Uint8Array[], entries?: boolean): Promise<CheckedBatch>;
   close(): Promise<void>;
 }
 
-function pack(id: number, records: Uint8Array[]): CheckRequest {
+function pack(id: number, records: Uint8Array[], entries: boolean): CheckRequest {
   let total = 0;
   for (const r of records) total += r.length;
   const bytes = new Uint8Array(total);
@@ -30,16 +28,13 @@ function pack(id: number, records: Uint8Array[]): CheckRequest {
     at += r.length;
     offsets[i + 1] = at;
   });
-  return { id, bytes: bytes.buffer, offsets };
+  return { id, entries, bytes: bytes.buffer, offsets };
 }
 
 /** This thread only: for small ledgers, where starting workers costs more than it saves. */
 export const inThreadChecker: Checker = {
   parallelism: 1,
-  check: async (records) => {
-    const response = checkBatch(pack(0, records));
-    return { checks: response.checks, leafHashes: new Uint8Array(response.leafHashes) };
-  },
+  check: async (items, entries = false) => checkBatch(pack(0, items, entries)),
   close: async () => undefined,
 };
 
@@ -87,10 +82,10 @@ export class CheckPool implements Checker {
     return this.workers.length;
   }
 
-  check(records: Uint8Array[]): Promise<CheckedBatch> {
+  check(items: Uint8Array[], entries = false): Promise<CheckedBatch> {
     if (this.failure) return Promise.reject(this.failure);
     const worker = this.load.indexOf(Math.min(...this.load));
-    const request = pack(this.nextId++, records);
+    const request = pack(this.nextId++, items, entries);
     this.load[worker]++;
     return new Promise((resolve, reject) => {
       this.pending.set(request.id, { resolve, reject, worker });
@@ -107,7 +102,7 @@ export class CheckPool implements Checker {
     if (!waiting) return;
     this.pending.delete(response.id);
     this.load[worker]--;
-    waiting.resolve({ checks: response.checks, leafHashes: new Uint8Array(response.leafHashes) });
+    waiting.resolve({ checks: unpackChecks(response.checks), leafHashes: new Uint8Array(response.leafHashes), entries: response.entries });
   }
 
   private abort(error: Error): void {

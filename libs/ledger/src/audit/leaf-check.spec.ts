@@ -4,6 +4,7 @@ import { canonicalize } from '../json/canonical';
 import { Entry, LedgerRecord, Signer, signEntry } from '../record';
 import { checkLeaf } from './leaf-check';
 import { scanCanonicalRecord } from './canonical-record';
+import { packChecks, unpackChecks } from './packed-checks';
 
 function newSigner(): Signer {
   const secret = generateSecretKey();
@@ -94,5 +95,19 @@ describe('checking one stored record', () => {
     const fast = checkLeaf(bytes(canonicalize(r)));
     const strict = checkLeaf(bytes(JSON.stringify(r, null, 1)));
     expect(Buffer.from(fast.leafHash).equals(Buffer.from(strict.leafHash))).toBe(true);
+  });
+});
+
+describe('leaf checks between threads', () => {
+  it('come back from their columns exactly as they went, malformed records and key bodies included', async () => {
+    const good = canonicalize(await record(decision, 2));
+    const key = canonicalize(
+      await signEntry(
+        { v: 1, ledger: 'acme', chain: 'keys', seq: 0, prev: null, time: '2026-03-01T10:00:00.000Z', type: 'key', signer: signer.did, body: { action: 'register', key: signer.did, name: 'r', roles: ['decide'], notBefore: '2026-01-01T00:00:00.000Z', notAfter: null } },
+        signer,
+      ),
+    );
+    const checks = [good, good.replace('"zero":0', '"zero":0.5'), key, 'not json'].map((t) => checkLeaf(bytes(t)).check);
+    expect(unpackChecks(structuredClone(packChecks(checks)))).toEqual(checks);
   });
 });

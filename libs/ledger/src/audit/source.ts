@@ -3,6 +3,11 @@ export interface SourceLeaf {
   leaf: number;
   /** The record's stored bytes, exactly as written. */
   data: Uint8Array;
+  /**
+   * Set when `data` is a whole bundle entry (`{"leaf":…,"record":…,"proof":…}`), read where the
+   * record is checked: `leaf` and `proof` then come from there, and `index` is its place in `entries`.
+   */
+  entry?: { index: number };
   /** A bundle entry's inclusion proof, if it has one. */
   proof?: Uint8Array[] | null;
   /** Where an event store keeps it: the record's chain and seq must say the same. */

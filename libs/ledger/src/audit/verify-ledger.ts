@@ -59,10 +59,19 @@ async function checkLeaves(source: LedgerSource, auditor: LedgerAuditor, checker
   let lastReport = 0;
   const drainOne = async () => {
     const { leaves, result } = inFlight.shift()!;
-    const { checks, leafHashes } = await result;
+    const { checks, leafHashes, entries: parts } = await result;
+    const proofs = new Map(parts?.proofs.map(([i, proof]) => [i, proof.map((h) => new Uint8Array(Buffer.from(h, 'base64')))]));
+    const problems = new Map(parts?.problems);
     for (let i = 0; i < leaves.length; i++) {
       const l = leaves[i];
-      auditor.accept(checks[i], leafHashes.subarray(32 * i, 32 * i + 32), l.leaf, l.proof, l.stream, l.revision);
+      const leafHash = leafHashes.subarray(32 * i, 32 * i + 32);
+      if (!parts) {
+        auditor.accept(checks[i], leafHash, l.leaf, l.proof, l.stream, l.revision);
+      } else if (problems.has(i)) {
+        auditor.reportMalformed(`bundle entry ${l.entry!.index}: ${problems.get(i)}`);
+      } else {
+        auditor.accept(checks[i], leafHash, parts.leaf[i], proofs.get(i) ?? null);
+      }
     }
     entries += leaves.length;
     const now = Date.now();
@@ -73,7 +82,7 @@ async function checkLeaves(source: LedgerSource, auditor: LedgerAuditor, checker
   };
   let batch: SourceLeaf[] = [];
   const dispatch = () => {
-    inFlight.push({ leaves: batch, result: checker.check(batch.map((l) => l.data)) });
+    inFlight.push({ leaves: batch, result: checker.check(batch.map((l) => l.data), batch[0].entry !== undefined) });
     batch = [];
   };
   for await (const leaf of source.leaves()) {

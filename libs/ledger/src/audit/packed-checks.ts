@@ -1,0 +1,75 @@
+import type { Json } from '../json/canonical';
+import type { LeafCheck, SignatureVerdict } from './leaf-check';
+
+/**
+ * A batch of leaf checks as columns, for the trip from a worker thread back to the auditor:
+ * structured cloning then copies each value once, not each member name of every object.
+ */
+export interface PackedChecks {
+  ledger: (string | null)[];
+  chain: (string | null)[];
+  prev: (string | null)[];
+  hash: (string | null)[];
+  time: (string | null)[];
+  type: (string | null)[];
+  signer: (string | null)[];
+  decisionKey: (string | null)[];
+  /** NaN for none. */
+  seq: Float64Array;
+  /** Bit 0: hashOk; bits 1–2: the signature verdict. */
+  flags: Uint8Array;
+  /** Only records that have them: why they are malformed, and key bodies. */
+  malformed: [number, string][];
+  keyBody: [number, Json][];
+}
+
+const VERDICTS: SignatureVerdict[] = ['valid', 'invalid', 'weak-key', 'unchecked'];
+
+export function packChecks(checks: LeafCheck[]): PackedChecks {
+  const n = checks.length;
+  const packed: PackedChecks = {
+    ledger: new Array(n), chain: new Array(n), prev: new Array(n), hash: new Array(n), time: new Array(n), type: new Array(n), signer: new Array(n),
+    decisionKey: new Array(n), seq: new Float64Array(n), flags: new Uint8Array(n), malformed: [], keyBody: [],
+  };
+  for (let i = 0; i < n; i++) {
+    const c = checks[i];
+    packed.ledger[i] = c.ledger;
+    packed.chain[i] = c.chain;
+    packed.prev[i] = c.prev;
+    packed.hash[i] = c.hash;
+    packed.time[i] = c.time;
+    packed.type[i] = c.type;
+    packed.signer[i] = c.signer;
+    packed.decisionKey[i] = c.decisionKey;
+    packed.seq[i] = c.seq ?? NaN;
+    packed.flags[i] = (c.hashOk ? 1 : 0) | (VERDICTS.indexOf(c.signature) << 1);
+    if (c.malformed !== null) packed.malformed.push([i, c.malformed]);
+    if (c.keyBody !== null) packed.keyBody.push([i, c.keyBody]);
+  }
+  return packed;
+}
+
+export function unpackChecks(p: PackedChecks): LeafCheck[] {
+  const n = p.flags.length;
+  const checks = new Array<LeafCheck>(n);
+  for (let i = 0; i < n; i++) {
+    checks[i] = {
+      malformed: null,
+      ledger: p.ledger[i],
+      chain: p.chain[i],
+      seq: Number.isNaN(p.seq[i]) ? null : p.seq[i],
+      prev: p.prev[i],
+      hash: p.hash[i],
+      time: p.time[i],
+      type: p.type[i],
+      signer: p.signer[i],
+      decisionKey: p.decisionKey[i],
+      keyBody: null,
+      hashOk: (p.flags[i] & 1) === 1,
+      signature: VERDICTS[p.flags[i] >> 1],
+    };
+  }
+  for (const [i, message] of p.malformed) checks[i].malformed = message;
+  for (const [i, body] of p.keyBody) checks[i].keyBody = body;
+  return checks;
+}
