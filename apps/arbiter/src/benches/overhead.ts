@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bus } from '@arbiter/bus';
 import type { DomainEvent } from '@arbiter/contracts';
@@ -71,6 +71,8 @@ export const overheadBench: Bench = {
 
       const decided = new Map<string, { due: number; done: number }>();
       const running: Promise<void>[] = [];
+      const load = loadavg()[0];
+      const cpu = process.cpuUsage();
       const t0 = performance.now() + 50;
       for (let i = 0; i < deciding.length; i++) {
         const due = t0 + (i * 1000) / OFFERED_PER_SEC;
@@ -86,6 +88,7 @@ export const overheadBench: Bench = {
       }
       await Promise.all(running);
       const seconds = (performance.now() - t0) / 1000;
+      const used = process.cpuUsage(cpu);
       const deadline = Date.now() + 60_000;
       while ([...decided.keys()].some((id) => !handedOver.has(id)) && Date.now() < deadline) await sleep(20);
       await relay.stop();
@@ -109,6 +112,10 @@ export const overheadBench: Bench = {
         // Trigger due → handed to arbiter.decisions.
         endToEnd: summary(relayed.map(([id, d]) => handedOver.get(id)! - d.due)),
         escalatedNotRelayed: escalated,
+        // What one decision costs this process in CPU, and how busy the machine was: p99 at an offered
+        // load means little once the offered load exceeds what the CPU left to this process can serve.
+        cpuMsPerDecision: Number(((used.user + used.system) / 1000 / (decided.size + WARMUP)).toFixed(3)),
+        machineLoadAverage: Number(load.toFixed(2)),
         targetP99Ms: TARGET_P99_MS,
         decideP99WithinTarget: decide.p99Ms <= TARGET_P99_MS,
       };
