@@ -7,7 +7,7 @@ import { SqliteBus } from '@arbiter/bus-sqlite';
 import { ManualClock } from '@arbiter/clock';
 import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import {
-  CHECKPOINTS_STREAM, CHECKPOINT_EVENT_TYPE, ChainWriter, FailureCode, FileWitness, LedgerVerification, Signer, bundleSource, canonicalize,
+  CHECKPOINTS_STREAM, CHECKPOINT_EVENT_TYPE, ChainWriter, MemoryMerkleTree, consistencyProof, ledgerLeaf, FailureCode, FileWitness, LedgerVerification, Signer, bundleSource, canonicalize,
   checkpointOrigin, didKeyFromPublicKey, exportBundle, generateSecretKey, leafHash, ledgerEventType, nativeSigningKey, parseCheckpoint,
   publicKeyOf, sha256Hex, signCheckpoint, signEntry, signNative, storeSource, verifyConsistency, verifyLedger, LedgerRecord, entryOf, canonicalBytes,
 } from '@arbiter/ledger';
@@ -415,6 +415,34 @@ describe('tampering with a proof bundle is detected, with the exact failure code
     const lines = readFileSync(join(bundles, 'all.json'), 'utf8').split('\n');
     const cut = [...lines.slice(0, lines.length - 5), lines[lines.length - 5].replace(/,$/, ''), ']}', ''];
     expect(codes(await verifyBundle(cut.join('\n')))).toEqual(['truncated']);
+  });
+
+  it('advances the witness of a partial bundle only on a valid consistency proof, and calls an altered proof a fork', async () => {
+    const earlyStore = new SqliteEventStore(tampered(early, () => undefined));
+    await exportBundle(earlyStore, { scope: { customer: 'cus_1' }, out: join(bundles, 'cus_1-early.json') });
+    await earlyStore.close();
+    const fullStore = new SqliteEventStore(tampered(full.file, () => undefined));
+    const tree = new MemoryMerkleTree();
+    for await (const { data } of storeSource(fullStore).leaves()) tree.append(ledgerLeaf(data).leafHash);
+    await fullStore.close();
+    const proof = await consistencyProof(tree, 20n, 32n);
+    const verifyWith = (dir: string, consistency?: Uint8Array[]) =>
+      verifyLedger(bundleSource(join(bundles, 'cus_1.json')), { trustRoot: root.did, workers: 0, witness: new FileWitness(dir), consistency: consistency && { from: 20, to: 32, proof: consistency } });
+    const witnessed = async () => {
+      const dir = mkdtempSync(join(scratch, 'witness-'));
+      await verifyLedger(bundleSource(join(bundles, 'cus_1-early.json')), { trustRoot: root.did, workers: 0, witness: new FileWitness(dir) });
+      return dir;
+    };
+
+    const dir = await witnessed();
+    expect((await verifyWith(dir)).witness).toMatchObject({ state: 'not-advanced' });
+    const proven = await verifyWith(dir, proof);
+    expect(proven.report.ok).toBe(true);
+    expect(proven.witness).toMatchObject({ state: 'advanced', saved: true });
+
+    const altered = proof.map((h, i) => (i === 0 ? Uint8Array.from(h, (b, k) => (k === 0 ? b ^ 1 : b)) : h));
+    const forked = await verifyWith(await witnessed(), altered);
+    expect(codes(forked)).toEqual(['fork']);
   });
 
   it('proves with a consistency proof that the early log is a prefix of the full one, and refuses every mutation of the proof', async () => {

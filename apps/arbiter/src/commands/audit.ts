@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { EventStore } from '@arbiter/event-store';
 import {
-  ExportError, FileWitness, LedgerSource, LedgerVerification, MalformedError, bundleSource, exportBundle, publicKeyFromDidKey, storeSource, verifyLedger,
+  ConsistencyEvidence, ExportError, FileWitness, LedgerSource, LedgerVerification, MalformedError, bundleSource, exportBundle, parseStrictJson,
+  publicKeyFromDidKey, storeSource, verifyLedger,
 } from '@arbiter/ledger';
 import { LedgerSourceError, configFromEnv, openLedgerStore } from '@arbiter/runtime';
 import { CliError } from '../output';
@@ -26,7 +27,20 @@ interface VerifyOptions {
   trust: string;
   json?: boolean;
   witnessDir?: string;
+  consistency?: string;
   workers?: number;
+}
+
+/** A consistency proof as GET /v1/ledger/proofs/consistency serves it: {"from", "to", "proof": [base64…]}. */
+function readConsistency(file: string): ConsistencyEvidence {
+  try {
+    const value = parseStrictJson(readFileSync(file, 'utf8')) as { from?: unknown; to?: unknown; proof?: unknown };
+    const hashes = Array.isArray(value.proof) ? value.proof.map((h) => (typeof h === 'string' ? Buffer.from(h, 'base64') : null)) : null;
+    if (typeof value.from !== 'number' || typeof value.to !== 'number' || !hashes || hashes.some((h) => !h || h.length !== 32)) throw new Error('expected {"from": n, "to": n, "proof": [base64 SHA-256 hashes]}');
+    return { from: value.from, to: value.to, proof: hashes.map((h) => new Uint8Array(h!)) };
+  } catch (e) {
+    throw new CliError(`--consistency ${file}: ${(e as Error).message}`, 2);
+  }
 }
 
 function nonNegativeInteger(value: string): number {
@@ -97,6 +111,8 @@ function witnessNote(result: LedgerVerification): string | null {
 
 async function verifyCommand(options: VerifyOptions): Promise<void> {
   assertTrustRoot(options.trust);
+  if (options.consistency && !options.witnessDir) throw new CliError('--consistency goes with --witness-dir: it proves a checkpoint extends the witnessed one', 2);
+  const consistency = options.consistency ? readConsistency(options.consistency) : undefined;
   const { source, store } = openSource(options);
   const bar = progressBar(process.stderr.isTTY && !options.json);
   let result: LedgerVerification;
@@ -104,6 +120,7 @@ async function verifyCommand(options: VerifyOptions): Promise<void> {
     result = await verifyLedger(source, {
       trustRoot: options.trust,
       witness: options.witnessDir ? new FileWitness(options.witnessDir) : undefined,
+      consistency,
       workers: options.workers,
       onProgress: (p) => bar?.update(Math.round(p.fraction * 100), { entries: p.entries }),
     });
@@ -167,6 +184,7 @@ export function registerAuditCommand(program: Command): void {
     .requiredOption('--trust <did>', "the operator's root did:key: the only trust anchor")
     .option('--json', 'print the LEDGER-SPEC §7 report as one JSON object')
     .option('--witness-dir <dir>', 'keep the last verified checkpoint per log here, and check the next one extends it')
+    .option('--consistency <file>', 'a consistency proof from the witnessed checkpoint to the presented one (what GET /v1/ledger/proofs/consistency returns), for a partial bundle')
     .option('--workers <n>', 'worker threads for signature checks (default: one per core; 0: none)', nonNegativeInteger)
     .addHelpText('after', VERIFY_HELP)
     .action(verifyCommand);

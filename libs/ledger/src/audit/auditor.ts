@@ -5,7 +5,7 @@ import { publicKeyFromDidKey } from '../crypto/did-key';
 import { isStrongPublicKey } from '../crypto/ed25519';
 import { LedgerError } from '../errors';
 import { MerkleFrontier } from '../merkle/frontier';
-import { verifyInclusion } from '../merkle/proofs';
+import { verifyConsistency, verifyInclusion } from '../merkle/proofs';
 import { hashesEqual } from '../merkle/tree-hash';
 import { KeyRegistry } from '../key-registry';
 import type { Json } from '../json/canonical';
@@ -30,6 +30,13 @@ export interface Evidence {
   origin: string;
   trusted: string;
   presented: string;
+}
+
+/** An RFC 9162 consistency proof between two tree sizes, as the gateway serves it. */
+export interface ConsistencyEvidence {
+  from: number;
+  to: number;
+  proof: Uint8Array[];
 }
 
 export interface WitnessOutcome {
@@ -80,6 +87,7 @@ export class LedgerAuditor {
   private readonly withoutProof: { leaf: number; chain: string | null; seq: number | null }[] = [];
   private readonly evidence: Evidence[] = [];
   private forkFound = false;
+  private consistencyProven = false;
 
   constructor(private readonly options: AuditorOptions) {
     this.ledgerId = options.ledger;
@@ -139,8 +147,13 @@ export class LedgerAuditor {
     }
   }
 
-  /** The checkpoint an auditor's witness state trusts for this origin: the presented one must be consistent with it. */
-  witness(trustedNote: string): void {
+  /**
+   * The checkpoint an auditor's witness state trusts for this origin: the presented one must be
+   * consistent with it. A source that holds every leaf shows that by itself; a partial bundle
+   * needs `consistency`, the RFC 9162 proof from the witnessed size to the presented one (as
+   * GET /v1/ledger/proofs/consistency serves it).
+   */
+  witness(trustedNote: string, consistency?: ConsistencyEvidence): void {
     this.trusted = parseCheckpoint(trustedNote);
     const latest = this.latestValid();
     if (!latest) {
@@ -154,6 +167,10 @@ export class LedgerAuditor {
       this.keepEvidence('fork', `checkpoint of size ${cp.size} has another root than the witnessed one of the same size`);
     } else if (cp.size > this.trusted.size) {
       this.expectRoot(Number(this.trusted.size), { kind: 'witness', trusted: this.trusted });
+      if (consistency && BigInt(consistency.from) === this.trusted.size && BigInt(consistency.to) === cp.size) {
+        if (verifyConsistency(this.trusted.size, cp.size, consistency.proof, this.trusted.root, cp.root)) this.consistencyProven = true;
+        else this.keepEvidence('fork', `the consistency proof does not show the checkpoint of size ${cp.size} extends the witnessed one of size ${this.trusted.size}`);
+      }
     }
   }
 
@@ -207,8 +224,11 @@ export class LedgerAuditor {
     const cp = latest.checkpoint;
     if (!this.trusted) return { state: 'first', save: cp.note, evidence };
     if (cp.size === this.trusted.size) return { state: 'unchanged', save: null, evidence };
-    const proven = this.options.source === 'log' || (this.contiguous && this.frontier.size >= Number(this.trusted.size));
-    if (!proven) return { state: 'not-advanced', reason: `a partial bundle cannot show the checkpoint of size ${cp.size} extends the witnessed size ${this.trusted.size}`, save: null, evidence };
+    const proven = this.options.source === 'log' || this.consistencyProven || (this.contiguous && this.frontier.size >= Number(this.trusted.size));
+    if (!proven) {
+      const reason = `a partial bundle alone cannot show the checkpoint of size ${cp.size} extends the witnessed size ${this.trusted.size}: pass the consistency proof from ${this.trusted.size} to ${cp.size}`;
+      return { state: 'not-advanced', reason, save: null, evidence };
+    }
     return { state: 'advanced', save: cp.note, evidence };
   }
 

@@ -1,4 +1,4 @@
-import { LedgerAuditor, WitnessOutcome } from './auditor';
+import { ConsistencyEvidence, LedgerAuditor, WitnessOutcome } from './auditor';
 import { CheckPool, Checker, inThreadChecker } from './check-pool';
 import { checkLeaf } from './leaf-check';
 import type { VerificationReport } from './report';
@@ -12,6 +12,8 @@ export interface VerifyLedgerOptions {
   ledger?: string;
   /** Witness state: a presented checkpoint must be consistent with the last one verified. */
   witness?: WitnessStore;
+  /** A consistency proof from the witnessed checkpoint to the presented one, for sources that cannot show it themselves. */
+  consistency?: ConsistencyEvidence;
   /** Worker threads for the per-record checks; 0 checks in this thread. Default: one per core. */
   workers?: number;
   onProgress?: (progress: { entries: number; fraction: number }) => void;
@@ -37,7 +39,7 @@ export async function verifyLedger(source: LedgerSource, options: VerifyLedgerOp
   auditor.verifyCheckpointSignatures();
   const origin = auditor.origin();
   const trusted = options.witness && origin ? await options.witness.load(origin) : null;
-  if (trusted) auditor.witness(trusted);
+  if (trusted) auditor.witness(trusted, options.consistency);
 
   const checker: Checker = options.workers === 0 ? inThreadChecker : CheckPool.start(options.workers);
   try {
