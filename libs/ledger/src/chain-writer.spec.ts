@@ -9,6 +9,7 @@ import { generateSecretKey, nativeSigningKey, publicKeyOf, signNative } from './
 import { collectLedgerLeaves } from './read-ledger';
 import { Signer } from './record';
 import { verifyRecords } from './verify';
+import { MalformedError } from './errors';
 
 function newSigner(name: string): Signer {
   const secret = generateSecretKey();
@@ -50,6 +51,17 @@ describe('writing chains to the event store', () => {
     await Promise.all([a.append(decision(3)), b.append(decision(4)), a.append(decision(5)), b.append(decision(6))]);
     const report = verifyRecords(await collectLedgerLeaves(store), { trustRoot: root.did });
     expect(report).toMatchObject({ ok: true, entries: 7, chains: 2 });
+  });
+
+  it.each([
+    ['a fraction', { refundCents: 12.5 }],
+    ['an integer beyond 2^53 − 1', { refundCents: 2 ** 53 }],
+    ['a lone surrogate', { note: 'pay \ud800 now' }],
+    ['a value that is not JSON data (a Map, which could hold a name twice over)', { params: new Map([['a', 1]]) }],
+  ])('refuses to write a body with %s, and appends nothing', async (_why, body) => {
+    const writer = new ChainWriter(store, 'acme', clock);
+    await expect(writer.append({ ...decision(1), body: { decisionId: 'd1', ...(body as object) } as never })).rejects.toThrow(MalformedError);
+    expect((await collectLedgerLeaves(store)).length).toBe(1);
   });
 
   it('recognises a retried entry by its event id and writes nothing', async () => {
