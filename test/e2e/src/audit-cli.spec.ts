@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +118,34 @@ describe('auditing through the CLI', () => {
     expect(run.status).toBe(1);
     expect(codes(JSON.parse(run.stdout))).toEqual(['rollback', 'truncated']);
     expect(run.stderr).toMatch(/evidence kept in .*rollback/);
+  });
+
+  it('verifies the same ledger through the EventStoreDB protocol (--esdb), as an auditor of the distributed mode would', async () => {
+    const served = freshDataDir();
+    copyFileSync(join(data, 'events.db'), join(served, 'events.db'));
+    const server = spawn(process.execPath, [join(root, 'bin', 'arbiter.js'), 'esdb-lite', '--port', '0', '--data', served], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        server.stdout!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /esdb:\/\/\S+/.exec(output)?.[0];
+          if (found) resolve(found);
+        });
+        server.once('exit', () => reject(new Error(`esdb-lite exited: ${output}`)));
+      });
+      const viaEsdb = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [join(root, 'bin', 'arbiter.js'), 'audit', 'verify', '--esdb', url, '--trust', trust, '--json'], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } });
+        let stdout = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.once('exit', (status) => resolve({ status, stdout }));
+      });
+      expect(viaEsdb.status).toBe(0);
+      const direct = JSON.parse(arbiter('audit', 'verify', '--data', served, '--trust', trust, '--json').stdout);
+      expect(JSON.parse(viaEsdb.stdout)).toEqual(direct);
+    } finally {
+      server.kill('SIGTERM');
+    }
   });
 
   it('answers usage and I/O errors with exit status 2', () => {
