@@ -70,6 +70,7 @@ if (parentPort && process.env.ARBITER_CHECK_WORKER === '1') {
   port.on('message', (request: CheckRequest) => {
     const { checks, leafHashes, entries } = checkBatch(request);
     const response: CheckResponse = { id: request.id, checks: packChecks(checks), leafHashes: leafHashes.buffer as ArrayBuffer, entries };
-    port.postMessage(response, [response.leafHashes, response.checks.seq.buffer as ArrayBuffer, response.checks.flags.buffer as ArrayBuffer]);
+    const c = response.checks;
+    port.postMessage(response, [response.leafHashes, ...[c.seq, c.flags, c.ledger.index, c.type.index, c.signer.index].map((a) => a.buffer as ArrayBuffer)]);
   });
 }

@@ -6,13 +6,13 @@ import type { LeafCheck, SignatureVerdict } from './leaf-check';
  * structured cloning then copies each value once, not each member name of every object.
  */
 export interface PackedChecks {
-  ledger: (string | null)[];
+  ledger: Interned;
   chain: (string | null)[];
   prev: (string | null)[];
   hash: (string | null)[];
   time: (string | null)[];
-  type: (string | null)[];
-  signer: (string | null)[];
+  type: Interned;
+  signer: Interned;
   decisionKey: (string | null)[];
   /** NaN for none. */
   seq: Float64Array;
@@ -24,22 +24,49 @@ export interface PackedChecks {
 }
 
 const VERDICTS: SignatureVerdict[] = ['valid', 'invalid', 'weak-key', 'unchecked'];
+const NONE = 0xffff;
+
+/** A column of few distinct values (ledger ids, entry types, signers): each sent once, then by index. */
+interface Interned {
+  values: string[];
+  index: Uint16Array;
+}
+
+function intern(n: number): { column: Interned; put: (i: number, value: string | null) => void } {
+  const column: Interned = { values: [], index: new Uint16Array(n) };
+  const seen = new Map<string, number>();
+  const put = (i: number, value: string | null) => {
+    if (value === null) return void (column.index[i] = NONE);
+    let at = seen.get(value);
+    if (at === undefined && column.values.length < NONE) {
+      at = column.values.push(value) - 1;
+      seen.set(value, at);
+    }
+    column.index[i] = at ?? NONE;
+  };
+  return { column, put };
+}
+
+const lookup = (column: Interned, i: number): string | null => (column.index[i] === NONE ? null : column.values[column.index[i]]);
 
 export function packChecks(checks: LeafCheck[]): PackedChecks {
   const n = checks.length;
+  const ledger = intern(n);
+  const type = intern(n);
+  const signer = intern(n);
   const packed: PackedChecks = {
-    ledger: new Array(n), chain: new Array(n), prev: new Array(n), hash: new Array(n), time: new Array(n), type: new Array(n), signer: new Array(n),
+    ledger: ledger.column, chain: new Array(n), prev: new Array(n), hash: new Array(n), time: new Array(n), type: type.column, signer: signer.column,
     decisionKey: new Array(n), seq: new Float64Array(n), flags: new Uint8Array(n), malformed: [], keyBody: [],
   };
   for (let i = 0; i < n; i++) {
     const c = checks[i];
-    packed.ledger[i] = c.ledger;
+    ledger.put(i, c.ledger);
     packed.chain[i] = c.chain;
     packed.prev[i] = c.prev;
     packed.hash[i] = c.hash;
     packed.time[i] = c.time;
-    packed.type[i] = c.type;
-    packed.signer[i] = c.signer;
+    type.put(i, c.type);
+    signer.put(i, c.signer);
     packed.decisionKey[i] = c.decisionKey;
     packed.seq[i] = c.seq ?? NaN;
     packed.flags[i] = (c.hashOk ? 1 : 0) | (VERDICTS.indexOf(c.signature) << 1);
@@ -55,14 +82,14 @@ export function unpackChecks(p: PackedChecks): LeafCheck[] {
   for (let i = 0; i < n; i++) {
     checks[i] = {
       malformed: null,
-      ledger: p.ledger[i],
+      ledger: lookup(p.ledger, i),
       chain: p.chain[i],
       seq: Number.isNaN(p.seq[i]) ? null : p.seq[i],
       prev: p.prev[i],
       hash: p.hash[i],
       time: p.time[i],
-      type: p.type[i],
-      signer: p.signer[i],
+      type: lookup(p.type, i),
+      signer: lookup(p.signer, i),
       decisionKey: p.decisionKey[i],
       keyBody: null,
       hashOk: (p.flags[i] & 1) === 1,
