@@ -100,7 +100,8 @@ function checkGuards(policy: JudgingPolicy, bindings: CelBindings, proposal: Pro
     let detail: string;
     try {
       held = evaluateBoolean(program, seen);
-      detail = held ? guard.expr : `violated: ${guard.expr}`;
+      // The expression is in the policy the decision names; a verdict repeats it only where it failed.
+      detail = held ? 'holds' : `violated: ${guard.expr}`;
     } catch (e) {
       held = false;
       detail = `could not be evaluated (${(e as Error).message}): ${guard.expr}`;
@@ -125,7 +126,7 @@ function checkEscalationRules(policy: JudgingPolicy, bindings: CelBindings, prop
     let detail: string;
     try {
       fires = evaluateBoolean(program, seen);
-      detail = rule.when;
+      detail = fires ? rule.when : 'does not apply';
     } catch (e) {
       // A rule that cannot tell is treated as firing: a human looks rather than nobody.
       fires = true;

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import type { Bus } from '@arbiter/bus';
 import type { DomainEvent } from '@arbiter/contracts';
 import { decisionRelay } from '@arbiter/reasoning';
@@ -40,6 +42,29 @@ function timedBus(bus: Bus, handedOver: Map<string, number>): Bus {
 }
 
 /**
+ * A database of its own on the DATABASE_URL server, dropped afterwards: so the read models can be
+ * measured on PostgreSQL (another process, another core) as well as on the embedded engine.
+ */
+async function scratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `arbiter_bench_${randomUUID().slice(0, 8)}`;
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
+  return {
+    url: scratch.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/**
  * Decision overhead without the model: context from customer memory, the allowed set, the
  * heuristic, the verdict with every guard, signing, the append with its exact expected revision,
  * and the relay's hand-over to arbiter.decisions. Decisions are offered open-loop at 500/s (each
@@ -47,11 +72,15 @@ function timedBus(bus: Bus, handedOver: Map<string, number>): Bus {
  */
 export const overheadBench: Bench = {
   name: 'overhead',
-  summary: `decision overhead without the model call (memory, policy, signing, append, relay) at ${OFFERED_PER_SEC} decisions/s offered; target p99 ≤ ${TARGET_P99_MS} ms`,
+  summary: `decision overhead without the model call (memory, policy, signing, append, relay) at ${OFFERED_PER_SEC} decisions/s offered; target p99 ≤ ${TARGET_P99_MS} ms (read models on PostgreSQL when DATABASE_URL is set)`,
   run: async ({ events = 5_000, progress }) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'arbiter-bench-overhead-'));
-    const config = configFromEnv({}, { dataDir, policiesDir: join(process.cwd(), 'policies'), simulator: 'off' });
-    const core = await ArbiterCore.open(config, silentLogger);
+    const database = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL) : null;
+    const config = configFromEnv({}, { dataDir, policiesDir: join(process.cwd(), 'policies'), simulator: 'off', ...(database ? { databaseUrl: database.url } : {}) });
+    const core = await ArbiterCore.open(config, silentLogger).catch(async (e) => {
+      await database?.drop();
+      throw e;
+    });
     try {
       const simulator = new Simulator({ seed: 17 });
       const projector = core.domainProjector(silentLogger);
@@ -99,6 +128,7 @@ export const overheadBench: Bench = {
       const escalated = decided.size - relayed.length;
       return {
         bench: 'overhead',
+        readModels: database ? 'postgresql' : 'embedded (PGlite)',
         offeredPerSec: OFFERED_PER_SEC,
         decisions: decided.size,
         warmup: WARMUP,
@@ -121,6 +151,7 @@ export const overheadBench: Bench = {
       };
     } finally {
       await core.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   },

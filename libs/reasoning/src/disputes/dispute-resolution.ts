@@ -66,7 +66,7 @@ export const disputeResolution: DecisionPoint<'dispute.opened'> = {
   triggers: ['dispute.opened'],
   subjectOf: (e) => e.data.buyerId,
   subjectRefOf: (e) => e.data.disputeId,
-  memory: ['disputes', 'orders'],
+  memory: ['disputes'],
   gatherFacts: async (e, reader, memory) => {
     const order = await reader.order(e.data.orderId);
     return {

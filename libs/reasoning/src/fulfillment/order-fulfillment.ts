@@ -88,7 +88,8 @@ export const orderFulfillment: DecisionPoint<'order.placed'> = {
   triggers: ['order.placed'],
   subjectOf: (e) => e.data.customerId,
   subjectRefOf: (e) => e.data.orderId,
-  memory: ['orders'],
+  // Profile and counters are all it weighs.
+  memory: [],
   gatherFacts: async (e, reader) => ({ inventory: (await reader.inventory(e.data.items.map((i) => i.sku))) as { [key: string]: Json } }),
   heuristic: fulfillmentHeuristic,
   prompt: fulfillmentPrompt,

@@ -1,5 +1,4 @@
 import type { DomainEvent } from '@arbiter/contracts';
-import type { Json } from '@arbiter/ledger';
 import { HARD_DECLINES } from '@arbiter/memory';
 import type { Proposal } from '@arbiter/policy';
 import { clampTo, integerBound, optionOf } from '../allowed';
@@ -64,10 +63,8 @@ export const paymentRetry: DecisionPoint<'payment.failed'> = {
   subjectOf: (e) => e.data.customerId,
   subjectRefOf: (e) => e.data.paymentId,
   memory: ['payments', 'disputes'],
-  gatherFacts: async (e, reader) => {
-    const order = e.data.orderId ? await reader.order(e.data.orderId) : null;
-    return { order: (order ? { known: true, ...order } : { known: false }) as { [key: string]: Json } };
-  },
+  // Memory holds all it weighs; the failed payment carries the amount.
+  gatherFacts: async () => ({}),
   heuristic: paymentRetryHeuristic,
   prompt: paymentRetryPrompt,
   promptData: paymentRetryPromptData,

@@ -22,7 +22,6 @@ export function paymentRetryPromptData(input: ReasoningInput<PaymentFailed>): { 
   const m = input.memory;
   return {
     failedPayment: { amountCents: data.amountCents, currency: data.currency, declineReason: data.reason, attempt: data.attempt },
-    order: input.facts.order ?? null,
     customer: {
       known: m.known,
       accountAgeDays: m.accountAgeDays,
