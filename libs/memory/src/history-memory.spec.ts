@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteBus } from '@arbiter/bus-sqlite';
+import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import type { DomainEvent } from '@arbiter/contracts';
 import { PgliteReadModelStore } from '@arbiter/read-models-pglite';
 import { MemoryReader } from './memory-reader';
@@ -28,6 +29,7 @@ describe('customer memory for payment, SaaS and dispute decisions', () => {
     readModels = await PgliteReadModelStore.open(join(dir, 'rm'));
     await readModels.migrate(memoryMigrations);
     const bus = new SqliteBus(join(dir, 'bus.db'));
+    const store = new SqliteEventStore(join(dir, 'events.db'));
     const events = [
       ce('r', 'customer.registered', 'c1', { customerId: 'c1', name: 'Ada', country: 'NL', segment: 'business', registeredAt: day(0) }, day(0)),
       succeeded('s1', 10), failed('f1', 20, 'insufficient_funds'), succeeded('s2', 21),
@@ -36,11 +38,12 @@ describe('customer memory for payment, SaaS and dispute decisions', () => {
       dispute('x1', 5, 'item_damaged'), dispute('x2', 35, 'unauthorized_charge'), dispute('x3', 45, 'item_not_received', 's2'),
     ];
     await bus.publish('commerce.payments', events.map((e) => ({ key: e.subject, value: JSON.stringify(e) })));
-    const projector = new DomainProjector(bus, { readModels }, 'history.projector');
+    const projector = new DomainProjector(bus, store, { readModels }, 'history.projector');
     await projector.start();
-    while ((await projector.lag()) > 0n) await new Promise((r) => setTimeout(r, 20));
+    while ((await projector.lag()) > 0n || !(await projector.caughtUp())) await new Promise((r) => setTimeout(r, 20));
     await projector.stop();
     await bus.close();
+    await store.close();
     reader = new MemoryReader(readModels);
   });
   afterAll(async () => {

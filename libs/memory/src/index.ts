@@ -6,3 +6,4 @@ export * from './audit-reader';
 export * from './projectors';
 export * from './store-projection-runner';
 export * from './checkpoints';
+export * from './domain-archive';

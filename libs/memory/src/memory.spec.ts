@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteBus } from '@arbiter/bus-sqlite';
+import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import type { DomainEvent } from '@arbiter/contracts';
 import { PgliteReadModelStore } from '@arbiter/read-models-pglite';
 import { MemoryReader } from './memory-reader';
@@ -22,6 +23,7 @@ const history = [
 describe('customer memory', () => {
   let dir: string;
   let bus: SqliteBus;
+  let store: SqliteEventStore;
   let readModels: PgliteReadModelStore;
 
   beforeAll(async () => {
@@ -35,15 +37,19 @@ describe('customer memory', () => {
   });
   beforeEach(async () => {
     bus = new SqliteBus(join(dir, `bus-${Date.now()}.db`));
-    for (const table of ['customers', 'customer_orders', 'customer_events', 'seen_events', 'projection_offsets']) await readModels.query(`DELETE FROM ${table}`);
+    store = new SqliteEventStore(join(dir, `events-${Date.now()}.db`));
+    for (const table of ['customers', 'customer_orders', 'customer_events', 'seen_events', 'projection_checkpoints']) await readModels.query(`DELETE FROM ${table}`);
   });
-  afterEach(() => bus.close());
+  afterEach(async () => {
+    await bus.close();
+    await store.close();
+  });
 
   async function project(events: DomainEvent[], raw: string[] = []): Promise<void> {
     await bus.publish('commerce.orders', [...events.map((e) => ({ key: e.subject, value: JSON.stringify(e) })), ...raw.map((value) => ({ key: 'x', value }))]);
-    const projector = new DomainProjector(bus, { readModels }, 'test.projector');
+    const projector = new DomainProjector(bus, store, { readModels }, 'test.projector');
     await projector.start();
-    while ((await projector.lag()) > 0n) await new Promise((r) => setTimeout(r, 20));
+    while ((await projector.lag()) > 0n || !(await projector.caughtUp())) await new Promise((r) => setTimeout(r, 20));
     await projector.stop();
   }
 

@@ -64,7 +64,7 @@ export class ArbiterCore {
   }
 
   domainProjector(logger: Logger): DomainProjector {
-    return new DomainProjector(this.platform.bus, { readModels: this.platform.readModels, logger, metrics: this.platform.metrics }, projectorGroup(this.platform.config.ledgerId));
+    return new DomainProjector(this.platform.bus, this.platform.store, { readModels: this.platform.readModels, logger, metrics: this.platform.metrics }, projectorGroup(this.platform.config.ledgerId));
   }
 
   ledgerProjection(logger: Logger): StoreProjectionRunner {

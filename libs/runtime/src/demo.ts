@@ -112,7 +112,7 @@ export async function waitUntilSettled(app: INestApplicationContext, options: { 
   const settled = async () => {
     const lag = Number(await reasoner.lag());
     options.onLag?.(lag);
-    return lag === 0 && (await projector.lag()) === 0n && (await reasoner.relay!.caughtUp()) && (await projector.ledger!.caughtUp());
+    return lag === 0 && (await projector.lag()) === 0n && (await reasoner.relay!.caughtUp()) && (await projector.caughtUp());
   };
   let lastError: Error | null = null;
   for (;;) {

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Bus, withTopicPrefix } from '@arbiter/bus';
 import { KafkaBus } from '@arbiter/bus-kafka';
 import { SqliteBus } from '@arbiter/bus-sqlite';
 import { Clock, systemClock } from '@arbiter/clock';
 import type { EventStore } from '@arbiter/event-store';
+import { EsdbEventStore } from '@arbiter/event-store-esdb';
 import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import { FileKeyStore } from '@arbiter/key-store-file';
 import type { KeyStore } from '@arbiter/ledger';
@@ -16,9 +17,23 @@ import { Logger, Metrics } from '@arbiter/telemetry';
 import { ArbiterConfig, ConfigError } from './config';
 import { lockDataDir } from './data-dir-lock';
 
+function connectEventStoreDb(connectionString: string): EventStore {
+  try {
+    return EsdbEventStore.connect(connectionString);
+  } catch (e) {
+    throw new ConfigError(`ESDB_CONNECTION_STRING: ${(e as Error).message}`);
+  }
+}
+
+/** Where a connection string points, without the credentials it may carry. */
+export function redactedEndpoint(connectionString: string): string {
+  return connectionString.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '');
+}
+
 /**
  * The adapters behind every port, chosen by configuration: embedded engines on disk by
- * default, PostgreSQL when DATABASE_URL is set.
+ * default; EventStoreDB when ESDB_CONNECTION_STRING is set, Kafka when KAFKA_BROKERS is,
+ * PostgreSQL when DATABASE_URL is.
  */
 export class Platform {
   private constructor(
@@ -36,11 +51,10 @@ export class Platform {
   ) {}
 
   static async open(config: ArbiterConfig, logger: Logger, clock: Clock = systemClock): Promise<Platform> {
-    if (config.esdbConnectionString) throw new ConfigError('ESDB_CONNECTION_STRING is set, but this build has only the embedded event store; unset it to run all-in-one');
     const dataDir = resolve(config.dataDir);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const unlock = config.databaseUrl ? () => undefined : lockDataDir(dataDir);
-    const store = new SqliteEventStore(join(dataDir, 'events.db'));
+    const store: EventStore = config.esdbConnectionString ? connectEventStoreDb(config.esdbConnectionString) : new SqliteEventStore(join(dataDir, 'events.db'));
     const bus: Bus = withTopicPrefix(
       config.kafkaBrokers
         ? new KafkaBus({ brokers: config.kafkaBrokers.split(',').map((b) => b.trim()), clientId: `arbiter-${process.pid}` })
@@ -57,12 +71,8 @@ export class Platform {
       unlock();
       throw e;
     }
-    const adapters = { store: 'embedded (SQLite)', bus: config.kafkaBrokers ? `Kafka (${config.kafkaBrokers})` : 'in-process (SQLite log)', readModels: config.databaseUrl ? 'PostgreSQL' : 'embedded (PGlite)' };
+    const adapters = { store: config.esdbConnectionString ? `EventStoreDB (${redactedEndpoint(config.esdbConnectionString)})` : 'embedded (SQLite)', bus: config.kafkaBrokers ? `Kafka (${config.kafkaBrokers})` : 'in-process (SQLite log)', readModels: config.databaseUrl ? 'PostgreSQL' : 'embedded (PGlite)' };
     return new Platform(config, dataDir, store, bus, readModels, new FileKeyStore(join(dataDir, 'keys')), clock, new Metrics(), logger, adapters, unlock);
-  }
-
-  static exists(config: ArbiterConfig): boolean {
-    return existsSync(join(resolve(config.dataDir), 'events.db'));
   }
 
   async close(): Promise<void> {

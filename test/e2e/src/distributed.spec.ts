@@ -1,130 +1,107 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
-import { withTopicPrefix } from '@arbiter/bus';
 import { consumeN } from '@arbiter/bus/testing';
-import { KafkaBus } from '@arbiter/bus-kafka';
-import { testBrokers } from '@arbiter/bus-kafka/testing';
-import { DECISIONS_TOPIC } from '@arbiter/contracts';
-import { SqliteEventStore } from '@arbiter/event-store-sqlite';
-import { collectLedgerLeaves, parseRecord, verifyRecords } from '@arbiter/ledger';
-import { PolicyBook } from '@arbiter/policy';
+import { DECISIONS_TOPIC, DomainEvent } from '@arbiter/contracts';
+import type { EventStore } from '@arbiter/event-store';
+import { LedgerRecord, collectLedgerLeaves, parseRecord, verifyRecords } from '@arbiter/ledger';
 import { Simulator, publishDomainEvents } from '@arbiter/simulator';
-import { POLICIES, freshDataDir } from './harness';
+import { DistributedCluster, sleep, triggeringTypes, until } from './distributed-cluster';
 
-const root = join(__dirname, '..', '..', '..');
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function ledgerRecords(store: EventStore): Promise<LedgerRecord[]> {
+  return (await collectLedgerLeaves(store)).map((l) => parseRecord(l.text));
+}
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
+const triggerOf = (r: LedgerRecord) => String((r.body.trigger as { eventId: string }).eventId);
+const decisionsIn = (records: LedgerRecord[]) => records.filter((r) => r.type === 'decision').map(triggerOf);
+
+/** What every distributed run must end with: each trigger decided once, chains verified, final decisions relayed once. */
+async function expectEveryDecisionOnceAndVerified(cluster: DistributedCluster, store: EventStore, expected: Set<string>): Promise<void> {
+  const records = await ledgerRecords(store);
+  const triggers = decisionsIn(records);
+  expect(triggers.length).toBe(expected.size);
+  expect(new Set(triggers)).toEqual(expected);
+  const root = records.find((r) => r.chain === 'keys')!.signer;
+  expect(verifyRecords(await collectLedgerLeaves(store), { trustRoot: root, ledger: cluster.ledger }).failures).toEqual([]);
+
+  // Escalated decisions wait for a human before they are relayed.
+  const final = new Set(records.filter((r) => r.type === 'decision' && (r.body.verdict as { outcome: string }).outcome !== 'escalated').map(triggerOf));
+  const bus = cluster.bus();
+  try {
+    const relayed = await consumeN(bus, `check-${cluster.run}`, [DECISIONS_TOPIC], final.size + 1, 20_000);
+    const ids = relayed.map((m) => JSON.parse(Buffer.from(m.value).toString('utf8')).data.trigger.eventId as string);
+    expect(ids.length).toBe(final.size);
+    expect(new Set(ids)).toEqual(final);
+  } finally {
+    await bus.close();
   }
 }
 
-describe('distributed: one process per app, on Kafka, PostgreSQL and the shared store', () => {
-  const run = randomUUID().slice(0, 8);
-  const ledger = `dist-${run}`;
-  const prefix = `dist-${run}.`;
-  const database = `arbiter_dist_${run}`;
-  const dataDir = freshDataDir();
-  const brokers = testBrokers();
-  const processes = new Set<ChildProcess>();
-  let env: NodeJS.ProcessEnv;
+async function publish(cluster: DistributedCluster, events: DomainEvent[]): Promise<void> {
+  const bus = cluster.bus();
+  await publishDomainEvents(bus, events).finally(() => bus.close());
+}
 
-  function serve(app: 'reasoner' | 'projector'): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [join(root, 'bin', 'arbiter.js'), 'serve', app], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    processes.add(child);
-    child.once('exit', () => processes.delete(child));
-    return new Promise((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (chunk) => {
-        out += String(chunk);
-        if (out.includes(`${app} running`)) resolve(child);
-      });
-      child.stderr!.on('data', (chunk) => (out += String(chunk)));
-      child.once('exit', (code) => reject(new Error(`${app} exited with ${code}: ${out.slice(-2000)}`)));
-    });
-  }
-
-  beforeAll(async () => {
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    env = {
-      ...process.env, NODE_OPTIONS: '', ARBITER_DATA_DIR: dataDir, ARBITER_LEDGER_ID: ledger, ARBITER_TOPIC_PREFIX: prefix,
-      KAFKA_BROKERS: brokers.join(','), DATABASE_URL: url.toString(), ARBITER_LOG_FORMAT: 'json', ARBITER_API_KEY: 'distributed-test-key-0123',
-    };
-  });
-  afterAll(async () => {
-    for (const p of processes) p.kill('SIGKILL');
-    await sleep(500);
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
-  });
+describe('distributed: one process per app, on esdb-lite (EventStoreDB protocol), PostgreSQL and Kafka', () => {
+  let cluster: DistributedCluster;
+  let store: EventStore;
+  beforeEach(async () => {
+    cluster = await DistributedCluster.start();
+    store = cluster.store();
+  }, 120_000);
+  afterEach(async () => {
+    await store.close();
+    await cluster.dispose();
+  }, 60_000);
 
   it('two reasoner processes share the work; one is SIGKILLed mid-stream and restarted: nothing lost, nothing twice, chains verify, each decision relayed once', async () => {
-    await serve('projector');
-    const reasonerA = await serve('reasoner');
-    await serve('reasoner');
-
-    const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
+    await cluster.serve('projector');
+    const reasonerA = await cluster.serve('reasoner');
+    await cluster.serve('reasoner');
+    const kafka = new Kafka({ brokers: cluster.brokers, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await until('both reasoners in the group', async () => {
-      const { groups } = await admin.describeGroups([`${ledger}.reasoner`]);
-      return groups[0]?.members.length === 2;
-    }, 60_000);
+    await until('both reasoners in the group', async () => (await admin.describeGroups([`${cluster.ledger}.reasoner`])).groups[0]?.members.length === 2, 60_000);
     await admin.disconnect();
 
-    const bus = withTopicPrefix(new KafkaBus({ brokers }), prefix);
     const events = [...new Simulator({ seed: 99 }).take(800)];
-    // Every event a policy's trigger names is decided: orders, failed payments, usage reports, disputes.
-    const triggering = new Set(PolicyBook.load(POLICIES).all().flatMap((p) => p.document.trigger.types));
-    const orders = new Set(events.filter((e) => triggering.has(e.type)).map((e) => e.id));
-    await publishDomainEvents(bus, events);
+    const triggering = triggeringTypes();
+    const expected = new Set(events.filter((e) => triggering.has(e.type)).map((e) => e.id));
+    await publish(cluster, events);
 
-    const store = new SqliteEventStore(join(dataDir, 'events.db'));
-    const decided = async () => {
-      const triggers: string[] = [];
-      for (const { text } of await collectLedgerLeaves(store)) {
-        const r = parseRecord(text);
-        if (r.type === 'decision') triggers.push(String((r.body.trigger as { eventId: string }).eventId));
-      }
-      return triggers;
-    };
-    try {
-      await until('the first decisions', async () => (await decided()).length >= 10, 60_000);
-      reasonerA.kill('SIGKILL');
-      await serve('reasoner');
-      await until('every order decided', async () => (await decided()).length >= orders.size, 180_000);
-      await sleep(3_000);
-
-      const triggers = await decided();
-      expect(triggers.length).toBe(orders.size);
-      expect(new Set(triggers)).toEqual(orders);
-      const leaves = await collectLedgerLeaves(store);
-      const root = leaves.map((l) => parseRecord(l.text)).find((r) => r.chain === 'keys')!.signer;
-      expect(verifyRecords(leaves, { trustRoot: root, ledger }).failures).toEqual([]);
-
-      // Escalated decisions wait for a human before they are relayed.
-      const final = new Set(leaves.map((l) => parseRecord(l.text)).filter((r) => r.type === 'decision' && (r.body.verdict as { outcome: string }).outcome !== 'escalated').map((r) => String((r.body.trigger as { eventId: string }).eventId)));
-      const relayed = await consumeN(bus, `check-${run}`, [DECISIONS_TOPIC], final.size + 1, 20_000);
-      const ids = relayed.map((m) => JSON.parse(Buffer.from(m.value).toString('utf8')).data.trigger.eventId as string);
-      expect(ids.length).toBe(final.size);
-      expect(new Set(ids)).toEqual(final);
-    } finally {
-      await store.close();
-      await bus.close();
-    }
+    await until('the first decisions', async () => decisionsIn(await ledgerRecords(store)).length >= 10, 60_000);
+    reasonerA.kill('SIGKILL');
+    await cluster.serve('reasoner');
+    await until('every trigger decided', async () => decisionsIn(await ledgerRecords(store)).length >= expected.size, 180_000);
+    await sleep(3_000);
+    await expectEveryDecisionOnceAndVerified(cluster, store, expected);
   }, 300_000);
+
+  it('esdb-lite and the projector are SIGKILLed mid-run and restarted: no event lost, no decision twice, no memory effect applied twice', async () => {
+    const projector = await cluster.serve('projector');
+    await cluster.serve('reasoner');
+    const events = [...new Simulator({ seed: 7 }).take(1_200)];
+    const triggering = triggeringTypes();
+    const expected = new Set(events.filter((e) => triggering.has(e.type)).map((e) => e.id));
+    await publish(cluster, events);
+
+    await until('the first decisions', async () => decisionsIn(await ledgerRecords(store)).length >= 20, 60_000);
+    cluster.killEsdb();
+    await sleep(2_000);
+    await cluster.startEsdb();
+    projector.kill('SIGKILL');
+    await cluster.serve('projector');
+    await until('every trigger decided', async () => decisionsIn(await ledgerRecords(store)).length >= expected.size, 240_000);
+
+    const orders = events.filter((e) => e.type === 'order.placed').length;
+    const customerEvents = events.filter((e) => e.type !== 'inventory.level.changed').length;
+    await until('memory to hold every event', async () => {
+      const [row] = await cluster.query<{ events: string }>('SELECT COALESCE(SUM(events_count), 0) AS events FROM customers');
+      return Number(row?.events ?? 0) >= customerEvents;
+    }, 120_000);
+    await sleep(2_000);
+    const [memory] = await cluster.query<{ events: string; orders: string; seen: string }>(
+      'SELECT (SELECT SUM(events_count) FROM customers) AS events, (SELECT SUM(orders_count) FROM customers) AS orders, (SELECT COUNT(*) FROM seen_events) AS seen',
+    );
+    expect({ events: Number(memory.events), orders: Number(memory.orders), seen: Number(memory.seen) }).toEqual({ events: customerEvents, orders, seen: events.length });
+    await expectEveryDecisionOnceAndVerified(cluster, store, expected);
+  }, 400_000);
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withTopicPrefix } from '@arbiter/bus';
 import { KafkaBus } from '@arbiter/bus-kafka';
+import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import { DomainProjector, memoryMigrations, projectorGroup } from '@arbiter/memory';
 import { PgliteReadModelStore } from '@arbiter/read-models-pglite';
 import { Simulator, publishDomainEvents } from '@arbiter/simulator';
@@ -14,37 +15,41 @@ export interface IngestResult {
   seconds: number;
   eventsPerSec: number;
   bus: string;
+  store: string;
   readModels: string;
 }
 
 /**
  * Domain events from a real Kafka broker into customer memory: N simulated events are
- * published first, then the projector is started and timed until its lag is zero.
+ * published first, then the projector is started and timed until every event is archived in
+ * the embedded event store and folded into memory.
  */
 export async function benchIngest(brokers: string[], events: number, onProgress?: (done: number) => void): Promise<IngestResult> {
   const run = randomUUID().slice(0, 8);
   const bus = withTopicPrefix(new KafkaBus({ brokers, clientId: `bench-${run}` }), `bench-${run}.`);
   const dir = mkdtempSync(join(tmpdir(), 'arbiter-bench-'));
   const readModels = await PgliteReadModelStore.open(join(dir, 'read-models'));
+  const store = new SqliteEventStore(join(dir, 'events.db'));
   try {
     await readModels.migrate(memoryMigrations);
     const simulator = new Simulator({ seed: 1 });
     for (let i = 0; i < events; i += 5_000) await publishDomainEvents(bus, [...simulator.take(Math.min(5_000, events - i))]);
-    const projector = new DomainProjector(bus, { readModels }, projectorGroup(`bench-${run}`));
+    const projector = new DomainProjector(bus, store, { readModels }, projectorGroup(`bench-${run}`));
     const started = performance.now();
     await projector.start();
     for (;;) {
       const lag = Number(await projector.lag());
       onProgress?.(events - lag);
-      if (lag === 0) break;
+      if (lag === 0 && (await projector.caughtUp())) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const seconds = (performance.now() - started) / 1000;
     await projector.stop();
-    return { bench: 'ingest', events, seconds: Number(seconds.toFixed(3)), eventsPerSec: Math.round(events / seconds), bus: 'kafka', readModels: 'pglite' };
+    return { bench: 'ingest', events, seconds: Number(seconds.toFixed(3)), eventsPerSec: Math.round(events / seconds), bus: 'kafka', store: 'sqlite', readModels: 'pglite' };
   } finally {
     await bus.close();
     await readModels.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,7 +4,7 @@ import { ArbiterCore } from '../arbiter-core';
 import { libraryLogger } from '../nest-logger';
 import { NotaryService } from './notary.service';
 
-/** Builds customer memory from the domain topics and the audit views from the ledger. */
+/** Archives the domain topics and builds customer memory from them, and the audit views from the ledger. */
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private domain: DomainProjector | null = null;
@@ -25,8 +25,14 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
     await this.ledgerRunner?.stop();
   }
 
+  /** Domain events on the bus not archived yet. */
   lag(): Promise<bigint> {
     return this.domain ? this.domain.lag() : Promise.resolve(0n);
+  }
+
+  /** True when customer memory and the audit views hold everything in the store. */
+  async caughtUp(): Promise<boolean> {
+    return (!this.domain || (await this.domain.caughtUp())) && (!this.ledgerRunner || (await this.ledgerRunner.caughtUp()));
   }
 
   get ledger(): StoreProjectionRunner | null {
