@@ -212,6 +212,24 @@ describe('the notary', () => {
     }
   });
 
+  it('resumes from its persisted tree after the read models fail, losing nothing', async () => {
+    let failures = 2;
+    const flaky: typeof readModels = Object.assign(Object.create(readModels) as typeof readModels, {
+      transaction: <T>(work: Parameters<typeof readModels.transaction<T>>[0]) => {
+        if (failures-- > 0) return Promise.reject(new Error('read models unavailable'));
+        return readModels.transaction(work);
+      },
+    });
+    notary = new Notary({ store, readModels: flaky, bus, ledger: 'acme', signer: notarySigner, intervalMs: 50 });
+    await notary.start();
+    await decide(9);
+    const total = await leaves();
+    await until(async () => (await notes(store)).map(parseCheckpoint).find((c) => c.size === BigInt(total)), 20_000);
+    expect(failures).toBeLessThan(0);
+    const { report } = await verifyLedger(storeSource(store), { trustRoot: root.did, workers: 0 });
+    expect(report).toMatchObject({ ok: true, checkpoint: { size: total } });
+  });
+
   it('refuses to go on when a rebuilt tree no longer matches a root it signed', async () => {
     notary = newNotary();
     await notary.start();

@@ -61,6 +61,7 @@ export class Notary {
   private signing: Promise<Checkpoint | null> = Promise.resolve(null);
   private failure: Error | null = null;
   private stopped = false;
+  private recovering: Promise<void> | null = null;
 
   constructor(private readonly options: NotaryOptions) {
     this.log = new MerkleLogStore(options.readModels);
@@ -108,6 +109,7 @@ export class Notary {
     this.timer = null;
     await this.subscription?.close();
     await this.standby;
+    await this.recovering;
     await this.loop;
     await this.flush();
     if (this.lease && !this.failure) await this.checkpointNow().catch((e: Error) => this.logger.error('the closing checkpoint could not be written', { error: e.message }));
@@ -225,11 +227,46 @@ export class Notary {
   }
 
   private fail(error: Error): Error {
-    if (!this.failure) {
-      this.failure = error;
-      this.logger.error('the notary stopped', { error: error.message });
-      void this.subscription?.close();
-    }
+    if (this.failure) return error;
+    this.failure = error;
+    void this.subscription?.close();
+    const fatal = error instanceof NotaryError && error.code !== 'lease-lost';
+    this.logger.error(fatal ? 'the notary stopped' : 'the notary stopped; it resumes from its persisted tree', { error: error.message });
+    if (!fatal && !this.stopped) this.recovering = this.recover();
     return error;
+  }
+
+  /**
+   * After an outage (the store or the read models failing, the lease lost), starts over from the
+   * persisted tree with backoff: nothing folded is lost, since each batch commits with its position.
+   */
+  private async recover(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(30_000, 250 * 2 ** attempt)));
+      if (this.stopped) return;
+      if (this.timer) clearInterval(this.timer);
+      this.timer = null;
+      await this.loop;
+      await this.flushing;
+      this.buffer = [];
+      try {
+        if (this.failure instanceof NotaryError && this.failure.code === 'lease-lost') {
+          this.lease = await this.options.readModels.tryLease(NOTARY_LEASE);
+          if (!this.lease) {
+            this.failure = null;
+            this.logger.info('the notary runs in another process now; standing by');
+            this.standby = this.awaitLease();
+            return;
+          }
+        }
+        this.failure = null;
+        await this.follow();
+        this.logger.info('the notary resumed', { size: this.committed.frontier.size });
+        return;
+      } catch (e) {
+        this.failure = e as Error;
+        this.logger.warn('the notary could not resume yet', { error: (e as Error).message, attempt });
+      }
+    }
   }
 }
