@@ -30,13 +30,7 @@ export function bundleSource(file: string): LedgerSource {
     for await (const part of readBundleParts(file)) {
       if (part.kind === 'problem') problem({ message: `bundle: ${part.message}` });
       else if (part.kind === 'member') readMember(h, part, problem);
-      else if (Buffer.from(part.bytes.buffer, part.bytes.byteOffset, part.bytes.length).includes(KEYS_CHAIN_MEMBER)) {
-        try {
-          h.keyRecords.push(parseBundleEntry(part.bytes).record);
-        } catch {
-          // Reported with the entries, in the second pass.
-        }
-      }
+      else for (const bytes of part.items) if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes(KEYS_CHAIN_MEMBER)) keyRecord(h, bytes);
     }
     if (h.format !== BUNDLE_FORMAT) problem({ message: `bundle: format must be "${BUNDLE_FORMAT}"` });
     if (h.ledger === undefined) problem({ message: 'bundle: ledger is missing' });
@@ -58,13 +52,28 @@ export function bundleSource(file: string): LedgerSource {
       yield* (await once()).keyRecords;
     },
     async *leaves(): AsyncIterable<SourceLeaf> {
+      for await (const batch of this.leafBatches(256)) yield* batch;
+    },
+    async *leafBatches(size: number): AsyncIterable<SourceLeaf[]> {
       await once();
       for await (const part of readBundleParts(file, (n) => (read = n))) {
         if (part.kind === 'problem') problem({ message: `bundle: ${part.message}` });
-        if (part.kind === 'entry') yield { leaf: -1, data: part.bytes, entry: { index: part.index } };
+        if (part.kind === 'entries') yield* rebatch(part.items.map((data, i) => ({ leaf: -1, data, entry: { index: part.first + i } })), size);
       }
     },
   };
+}
+
+function* rebatch<T>(items: T[], size: number): Iterable<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+function keyRecord(h: Header, bytes: Uint8Array): void {
+  try {
+    h.keyRecords.push(parseBundleEntry(bytes).record);
+  } catch {
+    // Reported with the entries, in the second pass.
+  }
 }
 
 function readMember(h: Header, part: Extract<BundlePart, { kind: 'member' }>, problem: (p: SourceProblem) => void): void {

@@ -38,12 +38,20 @@ export function storeSource(store: EventStore): LedgerSource {
       for await (const event of readStreamIfAny(store, KEYS_CHAIN)) yield event.data;
     },
     async *leaves(): AsyncIterable<SourceLeaf> {
+      for await (const batch of this.leafBatches(1000)) yield* batch;
+    },
+    async *leafBatches(size: number): AsyncIterable<SourceLeaf[]> {
       head = (await store.headPosition())?.commit ?? 0n;
       let leaf = 0;
+      let batch: SourceLeaf[] = [];
       for await (const event of store.readAll({ filter: { eventTypePrefixes: [LEDGER_EVENT_TYPE_PREFIX] } })) {
+        batch.push({ leaf: leaf++, data: event.data, stream: event.stream, revision: event.revision });
+        if (batch.length < size) continue;
         at = event.position.commit;
-        yield { leaf: leaf++, data: event.data, stream: event.stream, revision: event.revision };
+        yield batch;
+        batch = [];
       }
+      if (batch.length) yield batch;
       at = head;
     },
   };

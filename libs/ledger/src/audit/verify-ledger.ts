@@ -82,18 +82,10 @@ async function checkLeaves(source: LedgerSource, auditor: LedgerAuditor, checker
       onProgress({ entries, fraction: source.progress() });
     }
   };
-  let batch: SourceLeaf[] = [];
-  const dispatch = () => {
+  for await (const batch of source.leafBatches(BATCH)) {
     inFlight.push({ leaves: batch, result: checker.check(batch.map((l) => l.data), batch[0].entry !== undefined) });
-    batch = [];
-  };
-  for await (const leaf of source.leaves()) {
-    batch.push(leaf);
-    if (batch.length < BATCH) continue;
-    dispatch();
     if (inFlight.length >= limit) await drainOne();
   }
-  if (batch.length) dispatch();
   while (inFlight.length) await drainOne();
   onProgress?.({ entries, fraction: 1 });
 }

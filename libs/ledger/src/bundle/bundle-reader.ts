@@ -7,16 +7,19 @@ export const BUNDLE_FORMAT = 'arbiter.bundle/1';
 
 export type BundlePart =
   | { kind: 'member'; name: string; value: Uint8Array }
-  | { kind: 'entry'; index: number; bytes: Uint8Array }
+  | { kind: 'entries'; first: number; items: Uint8Array[] }
   | { kind: 'problem'; message: string };
+
+/** Entries handed on at once: one await per this many, not per entry. */
+const ENTRIES_PER_PART = 256;
 
 /**
  * Reads a bundle as a stream of its top-level members and its entries, without holding the
  * whole document: an export of a large ledger is far bigger than one JavaScript string may be.
  * Each entry's bytes are handed on as they are; the verifier parses them strictly.
  */
-export async function* readBundleParts(file: string, onBytes?: (read: number) => void): AsyncGenerator<BundlePart> {
-  const reader = new ChunkReader(file, onBytes);
+export async function* readBundleParts(file: string, onBytes?: (read: number) => void, chunkBytes = 1 << 20): AsyncGenerator<BundlePart> {
+  const reader = new ChunkReader(file, chunkBytes, onBytes);
   try {
     yield* parts(reader);
   } finally {
@@ -67,18 +70,27 @@ async function* entries(r: ChunkReader): AsyncGenerator<BundlePart, boolean> {
     r.pos++;
     return true;
   }
+  let items: Uint8Array[] = [];
+  let first = 0;
   for (let index = 0; ; index++) {
-    await r.nextToken();
-    const bytes = await r.value();
+    if (r.peekToken() === undefined) await r.nextToken();
+    const bytes = r.bufferedValue() ?? (await r.value());
     if (!bytes) {
+      if (items.length) yield { kind: 'entries', first, items };
       yield problem(`entry ${index} is cut short`);
       return false;
     }
-    yield { kind: 'entry', index, bytes };
-    const c = await r.nextToken();
+    items.push(bytes);
+    if (items.length === ENTRIES_PER_PART) {
+      yield { kind: 'entries', first, items };
+      items = [];
+      first = index + 1;
+    }
+    const c = r.peekToken() ?? (await r.nextToken());
     r.pos++;
-    if (c === 0x5d) return true;
-    if (c !== 0x2c) {
+    if (c === 0x5d || c !== 0x2c) {
+      if (items.length) yield { kind: 'entries', first, items };
+      if (c === 0x5d) return true;
       yield problem(`expected "," or "]" after entry ${index}`);
       return false;
     }
@@ -96,8 +108,8 @@ class ChunkReader {
   private readonly chunks: AsyncIterator<Buffer>;
   private readonly stream;
 
-  constructor(file: string, private readonly onBytes?: (read: number) => void) {
-    this.stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  constructor(file: string, chunkBytes: number, private readonly onBytes?: (read: number) => void) {
+    this.stream = createReadStream(file, { highWaterMark: chunkBytes });
     this.chunks = this.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
@@ -113,6 +125,21 @@ class ChunkReader {
     this.buf = Buffer.concat([this.buf.subarray(this.pos), next.value]);
     this.pos = 0;
     return true;
+  }
+
+  /** The next non-space byte if it is already read (not consumed); undefined when more must be read first. */
+  peekToken(): number | undefined {
+    this.pos = skipSpace(this.buf, this.pos);
+    return this.pos < this.buf.length ? this.buf[this.pos] : undefined;
+  }
+
+  /** The value at the current position if it ends within what is read (consumed); else null, and nothing is consumed. */
+  bufferedValue(): Uint8Array | null {
+    const end = valueEnd(this.buf, this.pos);
+    if (end < 0 || end >= this.buf.length) return null;
+    const value = this.buf.subarray(this.pos, end);
+    this.pos = end;
+    return value;
   }
 
   /** The next non-space byte (not consumed), or undefined at the end of the file. */
