@@ -34,6 +34,8 @@ export class NotaryError extends Error {
   }
 }
 
+const isFatal = (error: Error | null) => error instanceof NotaryError && error.code !== 'lease-lost';
+
 const FLUSH_EVERY = 500;
 const FLUSH_AFTER_MS = 20;
 const LEASE_RETRY_MS = 2_000;
@@ -85,8 +87,14 @@ export class Notary {
     return this.lease !== null && this.failure === null;
   }
 
+  /** The error that stopped it, while it is stopped (it may be resuming). */
   get failed(): Error | null {
     return this.failure;
+  }
+
+  /** The error that stopped it for good (a rewritten history, a replaced store), or null. */
+  get stoppedForGood(): NotaryError | null {
+    return isFatal(this.failure) ? (this.failure as NotaryError) : null;
   }
 
   /** Leaves folded into the persisted tree so far. */
@@ -230,7 +238,7 @@ export class Notary {
     if (this.failure) return error;
     this.failure = error;
     void this.subscription?.close();
-    const fatal = error instanceof NotaryError && error.code !== 'lease-lost';
+    const fatal = isFatal(error);
     this.logger.error(fatal ? 'the notary stopped' : 'the notary stopped; it resumes from its persisted tree', { error: error.message });
     if (!fatal && !this.stopped) this.recovering = this.recover();
     return error;

@@ -134,7 +134,7 @@ export async function waitForCheckpoint(app: INestApplicationContext, leaves: nu
   for (;;) {
     const latest = await latestCheckpoint(core.platform.store);
     if (latest && latest.checkpoint.size >= BigInt(leaves)) return;
-    if (notary?.failed) throw notary.failed;
+    if (notary?.stoppedForGood) throw notary.stoppedForGood;
     if (Date.now() > deadline) throw new DemoTimeoutError(`no checkpoint covered the ${leaves} ledger records in time`);
     await sleep(50);
   }
