@@ -10,9 +10,10 @@ const ROOT_HELP = `
 How the root is held:
   The operator's root key signs every entry of chain "keys" and is the one thing auditors
   trust (audit verify --trust <root did:key>). It is held in an operator key directory, never
-  in a service's data directory: --root-dir DIR, else $ARBITER_ROOT_DIR, else ~/.arbiter/root
-  (the directory 0700, root.key 0600, root.did public). Only register, revoke and rotate need
-  it: keep it offline (an encrypted volume, a machine of its own) the rest of the time.
+  in a service's data directory (the directory 0700, root.key 0600, root.did public):
+  init-root creates it in --root-dir DIR, else $ARBITER_ROOT_DIR, else ~/.arbiter/root;
+  register, revoke and rotate read it from --root-dir or $ARBITER_ROOT_DIR. Only they need it:
+  keep it offline (an encrypted volume, a machine of its own) the rest of the time.
 
   Each service generates its own keys in <data>/keys (${SERVICE_KEYS.map((k) => k.name).join(', ')}) and never
   hands out their private halves; \`keys show\` prints their did:keys, \`keys register\` grants
