@@ -8,6 +8,7 @@ import { registerKeysCommand } from './commands/keys';
 import { registerPolicyCommand } from './commands/policy';
 import { registerReviewsCommand } from './commands/reviews';
 import { registerEsdbLiteCommand } from './commands/esdb-lite';
+import { registerProjectionsCommand } from './commands/projections';
 import { registerServeCommand } from './commands/serve';
 import { registerStartCommand } from './commands/start';
 import { CliError, exitOnError } from './output';
@@ -26,6 +27,7 @@ const program = new Command('arbiter')
 registerStartCommand(program);
 registerServeCommand(program);
 registerDemoCommand(program);
+registerProjectionsCommand(program);
 registerContractsCommand(program);
 registerBenchCommand(program);
 registerKeysCommand(program);

@@ -96,13 +96,7 @@ export class DomainArchiver {
         if (!(e instanceof ContractViolation)) throw e;
         continue;
       }
-      const metadata: ArchivedMetadata = { topic: batch.topic, partition: batch.partition, offset: message.offset.toString(), timestamp: message.timestamp.toISOString() };
-      events.push({
-        id: uuidV5(`domain\n${batch.topic}\n${batch.partition}\n${message.offset}`),
-        type: `${DOMAIN_EVENT_TYPE_PREFIX}${event.type}`,
-        data: Buffer.from(JSON.stringify(event)),
-        metadata: Buffer.from(JSON.stringify(metadata)),
-      });
+      events.push(archivedEventOf(event, { topic: batch.topic, partition: batch.partition, offset: message.offset.toString(), timestamp: message.timestamp.toISOString() }));
     }
     return events;
   }
@@ -118,6 +112,16 @@ export class DomainArchiver {
     }
     return { revision: 'no_stream', offset: -1n };
   }
+}
+
+/** The store event that archives a domain event read from the bus at `where`; its id is derived from where. */
+export function archivedEventOf(event: DomainEvent, where: ArchivedMetadata): NewEvent {
+  return {
+    id: uuidV5(`domain\n${where.topic}\n${where.partition}\n${where.offset}`),
+    type: `${DOMAIN_EVENT_TYPE_PREFIX}${event.type}`,
+    data: Buffer.from(JSON.stringify(event)),
+    metadata: Buffer.from(JSON.stringify(where)),
+  };
 }
 
 /** An archived domain event and when it happened (its `time`, or when the bus took it); it was validated on the way in. */

@@ -7,3 +7,4 @@ export * from './projectors';
 export * from './store-projection-runner';
 export * from './checkpoints';
 export * from './domain-archive';
+export * from './rebuild';

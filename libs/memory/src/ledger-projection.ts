@@ -12,27 +12,53 @@ interface DecisionBody {
   action: unknown;
 }
 
-/** Folds one ledger record into the audit views: chain heads, and the decision list with its result. */
-export async function projectLedgerRecord(tx: SqlExecutor, record: LedgerRecord, recordText: string, position: bigint): Promise<void> {
-  await tx.query(
-    `INSERT INTO chain_heads (chain, seq, hash, entry_type, entries, updated_at) VALUES ($1, $2::bigint, $3, $4, $2::bigint + 1, $5::timestamptz)
-     ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, entry_type = excluded.entry_type,
-       entries = excluded.entries, updated_at = excluded.updated_at WHERE chain_heads.seq < excluded.seq`,
-    [record.chain, record.seq, record.hash, record.type, record.time],
-  );
-  if (record.type !== 'decision' || !record.chain.startsWith(DECISIONS_CHAIN_PREFIX)) return;
-  const body = record.body as unknown as DecisionBody;
-  const customerId = record.chain.slice(DECISIONS_CHAIN_PREFIX.length);
+/** A ledger record as the store holds it: parsed, its exact text, and its global position. */
+export interface PositionedRecord {
+  record: LedgerRecord;
+  text: string;
+  position: bigint;
+}
+
+/**
+ * Folds ledger records into the audit views, a batch at a time with set-based statements: each
+ * chain's head, and the decision list with each fulfilment decision's result so far.
+ */
+export async function projectLedgerBatch(tx: SqlExecutor, batch: PositionedRecord[]): Promise<void> {
+  const heads = new Map<string, LedgerRecord>();
+  for (const { record } of batch) if ((heads.get(record.chain)?.seq ?? -1) < record.seq) heads.set(record.chain, record);
+  if (heads.size) {
+    await tx.query(
+      `INSERT INTO chain_heads (chain, seq, hash, entry_type, entries, updated_at)
+       SELECT chain, seq, hash, entry_type, seq + 1, updated_at
+       FROM jsonb_to_recordset($1::jsonb) AS r(chain text, seq bigint, hash text, entry_type text, updated_at timestamptz)
+       ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, entry_type = excluded.entry_type,
+         entries = excluded.entries, updated_at = excluded.updated_at WHERE chain_heads.seq < excluded.seq`,
+      [JSON.stringify([...heads.values()].map((r) => ({ chain: r.chain, seq: r.seq, hash: r.hash, entry_type: r.type, updated_at: r.time })))],
+    );
+  }
+  const decisions = batch.filter(({ record }) => record.type === 'decision' && record.chain.startsWith(DECISIONS_CHAIN_PREFIX)).map(decisionRow);
+  if (decisions.length === 0) return;
   await tx.query(
     `INSERT INTO decisions (decision_id, customer_id, decision_point, outcome, action, subject_ref, trigger_event_id, trigger_type,
        policy_id, policy_version, reasoner_kind, chain, seq, hash, position, decided_at, result, record)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-       (SELECT CASE WHEN status LIKE 'delivered-%' THEN status END FROM customer_orders WHERE order_id = $6 AND $3 = 'order.fulfillment'), $17)
+     SELECT r.decision_id, r.customer_id, r.decision_point, r.outcome, r.action, r.subject_ref, r.trigger_event_id, r.trigger_type,
+       r.policy_id, r.policy_version, r.reasoner_kind, r.chain, r.seq, r.hash, r.position, r.decided_at,
+       CASE WHEN r.decision_point = 'order.fulfillment' AND o.status LIKE 'delivered-%' THEN o.status END, r.record
+     FROM jsonb_to_recordset($1::jsonb) AS r(decision_id text, customer_id text, decision_point text, outcome text, action jsonb, subject_ref text,
+       trigger_event_id text, trigger_type text, policy_id text, policy_version int, reasoner_kind text, chain text, seq bigint, hash text,
+       position bigint, decided_at timestamptz, record text)
+     LEFT JOIN customer_orders o ON o.order_id = r.subject_ref
      ON CONFLICT (decision_id) DO NOTHING`,
-    [
-      body.decisionId, customerId, body.decisionPoint, body.verdict.outcome, JSON.stringify(body.action ?? null), body.subjectRef ?? null,
-      body.trigger.eventId, body.trigger.type, body.policy?.id ?? null, body.policy?.version ?? null, body.reasoner?.kind ?? null,
-      record.chain, record.seq, record.hash, position.toString(), record.time, recordText,
-    ],
+    [JSON.stringify(decisions)],
   );
+}
+
+function decisionRow({ record, text, position }: PositionedRecord) {
+  const body = record.body as unknown as DecisionBody;
+  return {
+    decision_id: body.decisionId, customer_id: record.chain.slice(DECISIONS_CHAIN_PREFIX.length), decision_point: body.decisionPoint,
+    outcome: body.verdict.outcome, action: body.action ?? null, subject_ref: body.subjectRef ?? null, trigger_event_id: body.trigger.eventId,
+    trigger_type: body.trigger.type, policy_id: body.policy?.id ?? null, policy_version: body.policy?.version ?? null, reasoner_kind: body.reasoner?.kind ?? null,
+    chain: record.chain, seq: record.seq, hash: record.hash, position: position.toString(), decided_at: record.time, record: text,
+  };
 }

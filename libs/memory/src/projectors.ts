@@ -5,8 +5,8 @@ import type { ReadModelStore } from '@arbiter/read-models';
 import type { Logger, Metrics } from '@arbiter/telemetry';
 import { DOMAIN_EVENT_TYPE_PREFIX, DomainArchiver, archivedDomainEvent } from './domain-archive';
 import { projectDomainBatch } from './memory-batch';
-import { projectLedgerRecord } from './ledger-projection';
-import { StoreProjectionRunner } from './store-projection-runner';
+import { projectLedgerBatch } from './ledger-projection';
+import { StoreProjectionOptions, StoreProjectionRunner } from './store-projection-runner';
 
 export const MEMORY_PROJECTION = 'customer-memory';
 
@@ -58,15 +58,16 @@ export class DomainProjector {
 }
 
 /** Customer memory from the archived domain events; one process at a time folds them. */
-export function customerMemoryProjection(store: EventStore, deps: ProjectorDeps, options: { batchSize?: number } = {}): StoreProjectionRunner {
+export function customerMemoryProjection(store: EventStore, deps: ProjectorDeps, options: ProjectionRunOptions = {}): StoreProjectionRunner {
   const projected = deps.metrics?.counter('arbiter_projector_events_total', 'Domain events folded into customer memory');
   return new StoreProjectionRunner({
     store,
     readModels: deps.readModels,
     projection: MEMORY_PROJECTION,
     eventTypePrefixes: [DOMAIN_EVENT_TYPE_PREFIX],
-    exclusive: true,
+    exclusive: options.exclusive ?? true,
     batchSize: options.batchSize ?? 2_000,
+    onBatch: options.onBatch,
     logger: deps.logger,
     applyBatch: async (tx, events) => {
       // Producers may send an event twice (a retried publish): memory learns from each event id once.
@@ -76,18 +77,32 @@ export function customerMemoryProjection(store: EventStore, deps: ProjectorDeps,
   });
 }
 
+/** How a store projection runs: batch size, and whether it takes the projection's lease. */
+export interface ProjectionRunOptions {
+  batchSize?: number;
+  /** Default true: one process at a time. A rebuild holds the lease itself and runs without. */
+  exclusive?: boolean;
+  onBatch?: StoreProjectionOptions['onBatch'];
+}
+
 /** The audit views (decisions, chain heads) from every ledger record in the store. */
-export function ledgerProjection(store: EventStore, deps: ProjectorDeps): StoreProjectionRunner {
+export function ledgerProjection(store: EventStore, deps: ProjectorDeps, options: ProjectionRunOptions = {}): StoreProjectionRunner {
   return new StoreProjectionRunner({
     store,
     readModels: deps.readModels,
     projection: LEDGER_PROJECTION,
     eventTypePrefixes: [LEDGER_EVENT_TYPE_PREFIX],
-    apply: async (tx, event) => {
-      const text = Buffer.from(event.data).toString('utf8');
-      await projectLedgerRecord(tx, parseRecord(text), text, event.position.commit);
-    },
-    exclusive: true,
+    batchSize: options.batchSize ?? 1_000,
+    exclusive: options.exclusive ?? true,
+    onBatch: options.onBatch,
     logger: deps.logger,
+    applyBatch: (tx, events) =>
+      projectLedgerBatch(
+        tx,
+        events.map((event) => {
+          const text = Buffer.from(event.data).toString('utf8');
+          return { record: parseRecord(text), text, position: event.position.commit };
+        }),
+      ),
   });
 }

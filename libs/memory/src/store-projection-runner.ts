@@ -20,6 +20,8 @@ export type StoreProjectionOptions = ApplyEvents & {
   eventTypePrefixes: string[];
   /** Events applied per transaction at most (default 500); bigger batches rebuild faster. */
   batchSize?: number;
+  /** Told after each batch is committed: how many events it held and where it ended. */
+  onBatch?: (events: number, last: Position) => void;
   /** Run in one process at a time (the others stand by), for work that must not be done twice at once. */
   exclusive?: boolean;
   logger?: Logger;
@@ -137,6 +139,7 @@ export class StoreProjectionRunner {
       });
       this.position = last;
       this.lastError = null;
+      this.options.onBatch?.(events.length, last);
     });
     // A failed batch is applied again after the restart from the checkpoint, so later flushes must not run.
     this.flushing = run.catch((e: Error) => {

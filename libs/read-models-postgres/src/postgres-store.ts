@@ -13,6 +13,9 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   static async open(connectionString: string, options: { max?: number } = {}): Promise<PostgresReadModelStore> {
     const pool = new Pool({ connectionString, max: options.max ?? 8, types: typeParsers });
+    // An idle connection the server closed (a restart, a failover) must not take the process
+    // down: the pool drops it, and the next query opens a fresh one or fails with the reason.
+    pool.on('error', () => undefined);
     const client = await pool.connect();
     client.release();
     return new PostgresReadModelStore(pool);

@@ -20,6 +20,8 @@ export * from './hosts';
 export * from './data-dir-lock';
 export * from './bench/ingest';
 export * from './bench/decide';
+export * from './bench/rebuild';
 export * from './bench/ledger-fixture';
 export * from './bench/verify';
 export * from './bench/sign-append';
+export * from './projections';

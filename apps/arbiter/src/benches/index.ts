@@ -2,6 +2,7 @@ import { appendBench } from './append';
 import type { Bench } from './bench';
 import { decideBench } from './decide';
 import { ingestBench } from './ingest';
+import { rebuildBench } from './rebuild';
 import { signAppendBench } from './sign-append';
 import { verifyBench } from './verify';
 import { overheadBench } from './overhead';
@@ -9,4 +10,4 @@ import { overheadBench } from './overhead';
 export type { Bench, BenchOptions } from './bench';
 
 /** Every benchmark `arbiter bench` knows, by name. */
-export const BENCHES: Bench[] = [ingestBench, decideBench, appendBench, overheadBench, verifyBench, signAppendBench];
+export const BENCHES: Bench[] = [ingestBench, decideBench, rebuildBench, appendBench, overheadBench, verifyBench, signAppendBench];

@@ -1,0 +1,31 @@
+import type { EventStore } from '@arbiter/event-store';
+import type { ReadModelStore } from '@arbiter/read-models';
+import { LEDGER_PROJECTION, MEMORY_PROJECTION, ProjectionRunOptions, customerMemoryProjection, ledgerProjection } from '../projectors';
+import type { StoreProjectionRunner } from '../store-projection-runner';
+
+/** A projection that can be rebuilt from position zero: the tables it owns, and how to run it. */
+export interface RebuildableProjection {
+  name: string;
+  description: string;
+  tables: string[];
+  runner(store: EventStore, readModels: ReadModelStore, options: ProjectionRunOptions): StoreProjectionRunner;
+}
+
+export const REBUILDABLE_PROJECTIONS: RebuildableProjection[] = [
+  {
+    name: MEMORY_PROJECTION,
+    description: 'customer memory, from the archived domain events',
+    tables: ['customers', 'customer_orders', 'customer_events', 'payment_history', 'usage_history', 'usage_totals', 'dispute_history', 'inventory_levels', 'seen_events'],
+    runner: (store, readModels, options) => customerMemoryProjection(store, { readModels }, options),
+  },
+  {
+    name: LEDGER_PROJECTION,
+    description: 'audit views (decisions, chain heads), from the ledger records',
+    tables: ['decisions', 'chain_heads'],
+    runner: (store, readModels, options) => ledgerProjection(store, { readModels }, options),
+  },
+];
+
+export function rebuildableProjection(name: string): RebuildableProjection | undefined {
+  return REBUILDABLE_PROJECTIONS.find((p) => p.name === name);
+}

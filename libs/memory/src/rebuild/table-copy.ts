@@ -1,0 +1,23 @@
+import type { SqlExecutor } from '@arbiter/read-models';
+
+/**
+ * An empty copy of a live table in another schema, with the same columns, defaults, constraints
+ * and index names, so that once it is moved into `public` nothing tells it from the original
+ * (later migrations may name those indexes).
+ */
+export async function createEmptyCopy(db: SqlExecutor, table: string, schema: string): Promise<void> {
+  await db.query(`CREATE TABLE ${schema}.${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING IDENTITY)`);
+  const constraints = await db.query<{ name: string; definition: string }>(
+    `SELECT conname AS name, pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c
+     JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+     WHERE n.nspname = 'public' AND t.relname = $1 ORDER BY c.contype DESC, conname`,
+    [table],
+  );
+  for (const c of constraints) await db.query(`ALTER TABLE ${schema}.${table} ADD CONSTRAINT ${c.name} ${c.definition}`);
+  const indexes = await db.query<{ definition: string }>(
+    `SELECT indexdef AS definition FROM pg_indexes i WHERE schemaname = 'public' AND tablename = $1
+     AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+    [table],
+  );
+  for (const i of indexes) await db.query(i.definition.replace(` ON public.${table} `, ` ON ${schema}.${table} `));
+}
