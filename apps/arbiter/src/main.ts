@@ -9,6 +9,7 @@ import { registerPolicyCommand } from './commands/policy';
 import { registerReviewsCommand } from './commands/reviews';
 import { registerEsdbLiteCommand } from './commands/esdb-lite';
 import { registerProjectionsCommand } from './commands/projections';
+import { registerReplayCommand } from './commands/replay';
 import { registerServeCommand } from './commands/serve';
 import { registerStartCommand } from './commands/start';
 import { CliError, exitOnError } from './output';
@@ -35,5 +36,6 @@ registerAuditCommand(program);
 registerPolicyCommand(program);
 registerReviewsCommand(program);
 registerEsdbLiteCommand(program);
+registerReplayCommand(program);
 
 program.parseAsync(process.argv).catch(exitOnError);

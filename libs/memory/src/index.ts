@@ -8,3 +8,4 @@ export * from './store-projection-runner';
 export * from './checkpoints';
 export * from './domain-archive';
 export * from './rebuild';
+export * from './memory-batch';

@@ -25,3 +25,4 @@ export * from './bench/ledger-fixture';
 export * from './bench/verify';
 export * from './bench/sign-append';
 export * from './projections';
+export * from './analysts/sandbox';

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { StoredEvent, positionToString } from '@arbiter/event-store';
+import type { TriggerArchive } from '../recorded/trigger-archive';
+import type { BatchOutcome } from './case-replay';
+import type { CaseExecutor } from './case-executor';
+import { ReplayWorkerSetup, TriggerLookup, WorkerRequest, WorkerResponse, pack } from './replay-worker';
+
+function findUp(file: string): string | null {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, file))) return join(dir, file);
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** Sources run as TypeScript through @swc-node/register (as bin/arbiter.js does), which a worker thread has to load for itself. */
+function workerBootstrap(): { code: string; env: NodeJS.ProcessEnv } {
+  const entry = join(__dirname, `replay-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (!entry.endsWith('.ts')) return { code: `require(${JSON.stringify(entry)});`, env };
+  env.SWC_NODE_PROJECT ??= findUp('tsconfig.runtime.json') ?? undefined;
+  return { code: `require('@swc-node/register'); require(${JSON.stringify(entry)});`, env };
+}
+
+interface Waiting {
+  resolve: (response: WorkerResponse) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Replays on worker threads, one batch per worker at a time: the worker reads the records, this
+ * thread fetches the triggers from the archive in ledger order, the worker judges. Reading the
+ * store and the archive stays on this thread, so the store is only ever read through its port.
+ */
+export class WorkerPoolExecutor implements CaseExecutor {
+  readonly batchSize = 256;
+  private readonly waiting = new Map<number, Waiting>();
+  private readonly idle: number[];
+  private readonly queue: ((worker: number) => void)[] = [];
+  private lookups: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly archive: TriggerArchive,
+  ) {
+    this.idle = workers.map((_, i) => i);
+    workers.forEach((worker) => {
+      worker.on('message', (response: WorkerResponse) => this.settle(response));
+      worker.on('error', (e) => this.abort(e));
+      worker.on('exit', (code) => code !== 0 && this.abort(new Error(`a replay worker exited with code ${code}`)));
+    });
+  }
+
+  static start(size: number, setup: Omit<ReplayWorkerSetup, 'arbiterReplayWorker'>, archive: TriggerArchive): WorkerPoolExecutor {
+    const { code, env } = workerBootstrap();
+    const workerData: ReplayWorkerSetup = { ...setup, arbiterReplayWorker: true };
+    return new WorkerPoolExecutor(Array.from({ length: Math.max(1, size) }, () => new Worker(code, { eval: true, env, workerData })), archive);
+  }
+
+  get parallelism(): number {
+    return this.workers.length;
+  }
+
+  async run(batch: StoredEvent[]): Promise<BatchOutcome> {
+    const worker = await this.acquire();
+    try {
+      const id = this.nextId++;
+      const records = pack(batch.map((e) => e.data));
+      const read = await this.request(worker, { kind: 'read', id, records, positions: batch.map((e) => positionToString(e.position)) }, [records.bytes, records.offsets.buffer as ArrayBuffer]);
+      const lookups = (read as Extract<WorkerResponse, { kind: 'read' }>).lookups;
+      const fetching = this.lookups.then(() => this.fetchTriggers(lookups));
+      this.lookups = fetching;
+      const triggers = pack(await fetching);
+      const judged = await this.request(worker, { kind: 'judge', id, triggers }, [triggers.bytes, triggers.offsets.buffer as ArrayBuffer]);
+      return (judged as Extract<WorkerResponse, { kind: 'judge' }>).outcome;
+    } finally {
+      this.release(worker);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private async fetchTriggers(lookups: TriggerLookup[]): Promise<(Uint8Array | null)[]> {
+    const found: (Uint8Array | null)[] = [];
+    for (const lookup of lookups) found.push(lookup ? await this.archive.findBytes(lookup) : null);
+    return found;
+  }
+
+  private acquire(): Promise<number> {
+    const worker = this.idle.pop();
+    return worker !== undefined ? Promise.resolve(worker) : new Promise((resolve) => this.queue.push(resolve));
+  }
+
+  private release(worker: number): void {
+    const next = this.queue.shift();
+    if (next) next(worker);
+    else this.idle.push(worker);
+  }
+
+  private request(worker: number, request: WorkerRequest, transfer: ArrayBuffer[]): Promise<WorkerResponse> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.set(request.id * 2 + (request.kind === 'judge' ? 1 : 0), { resolve, reject });
+      this.workers[worker].postMessage(request, transfer);
+    });
+  }
+
+  private settle(response: WorkerResponse): void {
+    const key = response.id * 2 + (response.kind === 'judge' ? 1 : 0);
+    if (response.kind === 'failed') {
+      for (const k of [response.id * 2, response.id * 2 + 1]) {
+        this.waiting.get(k)?.reject(new Error(`a replay worker failed: ${response.message}`));
+        this.waiting.delete(k);
+      }
+      return;
+    }
+    const waiting = this.waiting.get(key);
+    this.waiting.delete(key);
+    waiting?.resolve(response);
+  }
+
+  private abort(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.waiting.values()) waiting.reject(error);
+    this.waiting.clear();
+  }
+}
