@@ -4,7 +4,9 @@ import { registerAuditCommand } from './commands/audit';
 import { registerBenchCommand } from './commands/bench';
 import { registerContractsCommand } from './commands/contracts';
 import { registerDemoCommand } from './commands/demo';
+import { registerEventsCommand } from './commands/events';
 import { registerKeysCommand } from './commands/keys';
+import { registerMemoryCommand } from './commands/memory';
 import { registerPolicyCommand } from './commands/policy';
 import { registerReviewsCommand } from './commands/reviews';
 import { registerEsdbLiteCommand } from './commands/esdb-lite';
@@ -37,5 +39,7 @@ registerPolicyCommand(program);
 registerReviewsCommand(program);
 registerEsdbLiteCommand(program);
 registerReplayCommand(program);
+registerMemoryCommand(program);
+registerEventsCommand(program);
 
 program.parseAsync(process.argv).catch(exitOnError);
