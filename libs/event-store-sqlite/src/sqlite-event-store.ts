@@ -8,6 +8,7 @@ import {
 } from '@arbiter/event-store';
 import { NO_STREAM_ROW, StreamRow, checkExpectedRevision } from './expected-revision';
 import { GroupCommit } from './group-commit';
+import { WalSync } from '@arbiter/sqlite-wal';
 import { STREAM_STATE, createSchema } from './schema';
 
 interface EventRow {
@@ -47,9 +48,14 @@ function isUniqueViolation(e: unknown): boolean {
 }
 
 export interface SqliteEventStoreOptions {
-  /** `FULL` (default) syncs every commit: an acknowledged append survives power loss. */
+  /**
+   * `FULL` (default): an acknowledged append is on disk and survives power loss, and
+   * subscriptions deliver only such events. `NORMAL`: nothing is synced (scratch stores).
+   */
   synchronous?: 'FULL' | 'NORMAL';
 }
+
+const EVERYTHING = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * The embedded event store: SQLite in WAL mode, one row per event, the global position as
@@ -63,12 +69,17 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private readonly transactions;
   private readonly groupCommit: GroupCommit;
+  private readonly walSync: WalSync | null;
+  /** The last position this process committed, and the last one known to be on disk. */
+  private committedUpTo: bigint;
+  private durableUpTo: bigint;
 
   constructor(readonly file: string, options: SqliteEventStoreOptions = {}) {
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    // Commits only write; durability comes from WalSync, off the event loop (see its comment).
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     createSchema(this.db);
     this.db.defaultSafeIntegers(true);
@@ -93,10 +104,28 @@ export class SqliteEventStore implements EventStore {
     };
     // IMMEDIATE takes the write lock first, so a writer in another process cannot interleave its checks.
     const group = this.db.transaction((work: () => void) => work());
+    this.walSync = (options.synchronous ?? 'FULL') === 'FULL' ? new WalSync(`${file}-wal`) : null;
+    this.committedUpTo = this.durableUpTo = BigInt(this.statements.head.get()?.position ?? 0n);
     this.groupCommit = new GroupCommit(
       (work) => group.immediate(work),
-      () => this.appended.emit('append'),
+      () => this.madeDurable(),
     );
+  }
+
+  /** After a commit: wait until it is on disk, then let subscriptions see it. */
+  private async madeDurable(): Promise<void> {
+    const upTo = (this.committedUpTo = BigInt(this.statements.head.get()?.position ?? 0n));
+    await this.walSync?.sync();
+    if (upTo > this.durableUpTo) this.durableUpTo = upTo;
+    this.appended.emit('append');
+  }
+
+  /**
+   * How far subscriptions may read: while commits of this process wait for their sync, up to the
+   * last durable one; otherwise everything (including what writers in other processes synced).
+   */
+  private visibleUpTo(): bigint {
+    return this.committedUpTo > this.durableUpTo ? this.durableUpTo : EVERYTHING;
   }
 
   /** Each append runs in a savepoint of a group commit: concurrent appends share one sync to disk. */
@@ -248,11 +277,11 @@ export class SqliteEventStore implements EventStore {
     close: () => Promise<void>,
   ): AsyncGenerator<StoredEvent> {
     let after = options.after && options.after !== 'start' ? options.after.commit : 0n;
-    const page = this.db.prepare<[bigint, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?');
+    const page = this.db.prepare<[bigint, bigint, number], EventRow>('SELECT * FROM events WHERE position > ? AND position <= ? ORDER BY position ASC LIMIT ?');
     try {
       while (state.open && !this.closed) {
         state.appendedSinceRead = false;
-        const rows = page.all(after, PAGE);
+        const rows = page.all(after, this.visibleUpTo(), PAGE);
         for (const row of rows) {
           after = BigInt(row.position);
           if (matchesFilter(options.filter, row.stream, row.type)) yield toStored(row);
@@ -280,9 +309,10 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.groupCommit.flush();
     this.closed = true;
     this.appended.emit('append');
+    await this.groupCommit.flush();
+    await this.walSync?.close();
     this.db.close();
   }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@arbiter/clock';
+import { EventStore, StoreUnavailableError } from '@arbiter/event-store';
 import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import { ChainWriter } from './chain-writer';
 import { didKeyFromPublicKey } from './crypto/did-key';
@@ -51,6 +52,41 @@ describe('writing chains to the event store', () => {
     await Promise.all([a.append(decision(3)), b.append(decision(4)), a.append(decision(5)), b.append(decision(6))]);
     const report = verifyRecords(await collectLedgerLeaves(store), { trustRoot: root.did });
     expect(report).toMatchObject({ ok: true, entries: 7, chains: 2 });
+  });
+
+  it('a writer with a stale head that decides what another writer already wrote gets the stored entry back, and the chain stays linked', async () => {
+    const a = new ChainWriter(store, 'acme', clock);
+    const stale = new ChainWriter(store, 'acme', clock);
+    await stale.append(decision(1));
+    const written = await a.append(decision(2));
+    clock.advance(1_000);
+    // Same identity, other bytes (a later time): the store must not acknowledge it as the entry already there.
+    const again = await stale.append(decision(2));
+    expect(again).toMatchObject({ duplicate: true, record: { hash: written.record.hash } });
+    await stale.append(decision(3));
+    expect(verifyRecords(await collectLedgerLeaves(store), { trustRoot: root.did }).failures).toEqual([]);
+  });
+
+  it('an append whose outcome was lost (the store failed after writing) is retried without a second entry or a broken link', async () => {
+    let failNext = false;
+    const flaky: EventStore = Object.assign(Object.create(store) as EventStore, {
+      append: async (...args: Parameters<EventStore['append']>) => {
+        const result = await store.append(...args);
+        if (!failNext) return result;
+        failNext = false;
+        throw new StoreUnavailableError('connection lost after the write');
+      },
+    });
+    const writer = new ChainWriter(flaky, 'acme', clock);
+    await writer.append(decision(1));
+    clock.advance(1_000);
+    failNext = true;
+    await expect(writer.append(decision(2))).rejects.toBeInstanceOf(StoreUnavailableError);
+    clock.advance(1_000);
+    expect(await writer.append(decision(2))).toMatchObject({ duplicate: true });
+    await writer.append(decision(3));
+    const report = verifyRecords(await collectLedgerLeaves(store), { trustRoot: root.did });
+    expect(report).toMatchObject({ ok: true, entries: 4 });
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type { Clock } from '@arbiter/clock';
-import { EventStore, Position, StreamNotFoundError, WrongExpectedVersionError } from '@arbiter/event-store';
+import { EventStore, Position, StoredEvent, StreamNotFoundError, WrongExpectedVersionError } from '@arbiter/event-store';
 import { ledgerEventType } from './bodies';
+import { uuidV5 } from './uuid';
 import type { Json } from './json/canonical';
 import { canonicalize } from './json/canonical';
 import { EntryType, LedgerRecord, Signer, ledgerTime, parseRecord, signEntry } from './record';
@@ -9,7 +10,12 @@ export interface AppendEntry {
   chain: string;
   type: EntryType;
   body: { [key: string]: Json };
-  /** The store event id: deterministic for decisions, so a retried decision is recognised. */
+  /**
+   * The entry's identity (a decision's id, a review's, a key registration's): at most one entry
+   * per identity in a chain. Kept in the store event's metadata; the store event id itself is
+   * derived from the record's hash, so the store's idempotence acknowledges only the very same
+   * bytes again, never a different record in their place.
+   */
   eventId: string;
   signer: Signer;
 }
@@ -24,11 +30,27 @@ export interface Appended {
 interface ChainHead {
   seq: number;
   hash: string | null;
-  /** Event id → seq of every entry in the chain, to recognise a redelivered trigger. */
+  /** Entry identity → seq of every entry in the chain, to recognise a redelivered trigger. */
   ids: Map<string, number>;
 }
 
 const MAX_CACHED_CHAINS = 50_000;
+
+/** The store event id of a record: a function of its bytes. */
+export function storeEventId(record: LedgerRecord): string {
+  return uuidV5(`ledger-entry\n${record.hash}`);
+}
+
+function identityMetadata(identity: string): Uint8Array {
+  return Buffer.from(JSON.stringify({ identity }));
+}
+
+/** An entry's identity, from its store event's metadata (or, for entries written without it, the event id). */
+function identityOf(event: StoredEvent): string {
+  if (!event.metadata) return event.id;
+  const identity = (JSON.parse(Buffer.from(event.metadata).toString('utf8')) as { identity?: unknown }).identity;
+  return typeof identity === 'string' ? identity : event.id;
+}
 const MAX_RACE_RETRIES = 5;
 
 /**
@@ -80,14 +102,15 @@ export class ChainWriter {
       try {
         const result = await this.store.append(
           request.chain,
-          [{ id: request.eventId, type: ledgerEventType(request.type), data: Buffer.from(canonicalize(record)) }],
+          [{ id: storeEventId(record), type: ledgerEventType(request.type), data: Buffer.from(canonicalize(record)), metadata: identityMetadata(request.eventId) }],
           head.seq < 0 ? 'no_stream' : BigInt(head.seq),
         );
         this.remember(request.chain, { seq: record.seq, hash: record.hash, ids: head.ids.set(request.eventId, record.seq) });
         return { record, duplicate: false, position: result.position };
       } catch (e) {
-        if (!(e instanceof WrongExpectedVersionError) || attempt >= MAX_RACE_RETRIES) throw e;
+        // Whatever went wrong, the append may have landed: the next attempt reads the chain again.
         this.heads.delete(request.chain);
+        if (!(e instanceof WrongExpectedVersionError) || attempt >= MAX_RACE_RETRIES) throw e;
       }
     }
   }
@@ -101,7 +124,7 @@ export class ChainWriter {
         const record = parseRecord(Buffer.from(event.data).toString('utf8'));
         head.seq = record.seq;
         head.hash = record.hash;
-        head.ids.set(event.id, record.seq);
+        head.ids.set(identityOf(event), record.seq);
       }
     } catch (e) {
       if (!(e instanceof StreamNotFoundError)) throw e;

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '@arbiter/read-models';
+import { memoryQuery } from './memory-query';
 
 /**
  * What Arbiter knows about a customer when it decides: relationships, not logs. Only plain
@@ -99,7 +100,8 @@ export interface OrderFacts {
   placedAt: string;
 }
 
-const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
+/** Timestamps come as Date objects from a column and as text from JSON: both in ledger form. */
+const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string | Date).toISOString());
 
 export interface MemoryLimits {
   orders?: number;
@@ -125,30 +127,11 @@ export class MemoryReader {
     const exclude = limits.excludeEventId ?? '';
     const sections = MEMORY_SECTIONS.filter((s) => !limits.sections || limits.sections.includes(s));
     const wanted = (s: MemorySection) => sections.includes(s);
-    const none = Promise.resolve([] as Record<string, unknown>[]);
-    const [[customer], orders, events, usage, decisions, payments, trends, disputes] = await Promise.all([
-      this.db.query('SELECT * FROM customers WHERE customer_id = $1', [customerId]),
-      wanted('orders')
-        ? this.db.query('SELECT order_id, total_cents, currency, status, warehouse_id, placed_at FROM customer_orders WHERE customer_id = $1 ORDER BY placed_at DESC, order_id LIMIT $2', [customerId, limits.orders ?? 5])
-        : none,
-      wanted('events')
-        ? this.db.query('SELECT event_id, type, occurred_at, summary FROM customer_events WHERE customer_id = $1 AND event_id <> $3 ORDER BY occurred_at DESC, event_id LIMIT $2', [customerId, limits.events ?? 10, exclude])
-        : none,
-      wanted('usage') ? this.db.query('SELECT metric, total, last_value, reports FROM usage_totals WHERE account_id = $1 ORDER BY metric', [customerId]) : none,
-      wanted('decisions')
-        ? this.db.query('SELECT decision_id, decision_point, outcome, action, result, decided_at FROM decisions WHERE customer_id = $1 ORDER BY position DESC LIMIT $2', [customerId, limits.decisions ?? 5])
-        : none,
-      wanted('payments') ? this.paymentHistory(customerId, exclude, asOf) : none,
-      wanted('usageTrends') ? this.usageHistory(customerId, exclude, asOf) : none,
-      wanted('disputes')
-        ? this.db.query(
-            `SELECT dispute_id, order_id, seller_id, amount_cents, reason, opened_at FROM dispute_history
-             WHERE buyer_id = $1 AND event_id <> $2 AND opened_at <= $3::timestamptz AND opened_at > $3::timestamptz - interval '365 days'
-             ORDER BY opened_at DESC, dispute_id LIMIT 200`,
-            [customerId, exclude, asOf],
-          )
-        : none,
-    ]);
+    const { sql, params } = memoryQuery(sections, { customerId, exclude, asOf, orders: limits.orders ?? 5, events: limits.events ?? 10, decisions: limits.decisions ?? 5 });
+    const [row] = await this.db.query<Record<string, unknown>>(sql, params);
+    const customer = (row.customer ?? undefined) as Record<string, unknown> | undefined;
+    const rows = (s: MemorySection) => (wanted(s) ? (row[s] as Record<string, unknown>[]) : []);
+    const [orders, events, usage, decisions, payments, trends, disputes] = (['orders', 'events', 'usage', 'decisions', 'payments', 'usageTrends', 'disputes'] as const).map(rows);
     const n = (key: string) => Number(customer?.[key] ?? 0);
     const since = customer?.registered_at ?? customer?.first_seen;
     return {
@@ -209,26 +192,6 @@ export class MemoryReader {
     };
   }
 
-  /** The latest payment attempts before `asOf`, newest first: enough for streaks, 90-day counts and recent failures. */
-  private paymentHistory(customerId: string, exclude: string, asOf: string): Promise<Record<string, unknown>[]> {
-    return this.db.query(
-      `SELECT payment_id, order_id, amount_cents, outcome, reason, attempt, occurred_at FROM payment_history
-       WHERE customer_id = $1 AND event_id <> $2 AND occurred_at <= $3::timestamptz
-       ORDER BY occurred_at DESC, event_id DESC LIMIT $4`,
-      [customerId, exclude, asOf, PAYMENT_WINDOW],
-    );
-  }
-
-  private usageHistory(accountId: string, exclude: string, asOf: string): Promise<Record<string, unknown>[]> {
-    return this.db.query(
-      `SELECT metric, value, n FROM (
-         SELECT metric, value, row_number() OVER (PARTITION BY metric ORDER BY period_end DESC, event_id) AS rn, COUNT(*) OVER (PARTITION BY metric) AS n
-         FROM usage_history WHERE account_id = $1 AND event_id <> $2 AND period_end <= $3::timestamptz
-       ) t WHERE rn <= $4 ORDER BY metric, rn`,
-      [accountId, exclude, asOf, USAGE_WINDOW],
-    );
-  }
-
   /** An order as memory knows it (null when it never saw it). */
   async order(orderId: string): Promise<OrderFacts | null> {
     const [o] = await this.db.query('SELECT order_id, customer_id, total_cents, currency, status, placed_at FROM customer_orders WHERE order_id = $1', [orderId]);
@@ -257,10 +220,6 @@ export class MemoryReader {
   }
 }
 
-/** How many reports per metric a trend looks back over. */
-const USAGE_WINDOW = 8;
-/** How many payment attempts back memory looks: counts and streaks are capped at it. */
-const PAYMENT_WINDOW = 50;
 
 function toPaymentMemory(history: Record<string, unknown>[], at: number): PaymentMemory {
   const within90 = history.filter((p) => daysBetween(p.occurred_at, at) < 90);

@@ -1,6 +1,6 @@
 import type { Bus } from '@arbiter/bus';
 import type { EventStore } from '@arbiter/event-store';
-import { LEDGER_EVENT_TYPE_PREFIX, parseRecord } from '@arbiter/ledger';
+import { LEDGER_EVENT_TYPE_PREFIX, readStoredRecord } from '@arbiter/ledger';
 import type { ReadModelStore } from '@arbiter/read-models';
 import type { Logger, Metrics } from '@arbiter/telemetry';
 import { DOMAIN_EVENT_TYPE_PREFIX, DomainArchiver, archivedDomainEvent } from './domain-archive';
@@ -101,7 +101,7 @@ export function ledgerProjection(store: EventStore, deps: ProjectorDeps, options
         tx,
         events.map((event) => {
           const text = Buffer.from(event.data).toString('utf8');
-          return { record: parseRecord(text), text, position: event.position.commit };
+          return { record: readStoredRecord(text), text, position: event.position.commit };
         }),
       ),
   });

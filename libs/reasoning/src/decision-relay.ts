@@ -1,7 +1,7 @@
-import { Bus, DEDUPE_HEADER } from '@arbiter/bus';
+import { Bus, DEDUPE_HEADER, OutgoingMessage } from '@arbiter/bus';
 import { DECISIONS_TOPIC, DECISION_EVENT_TYPE, DecisionMadeData } from '@arbiter/contracts';
 import type { EventStore } from '@arbiter/event-store';
-import { DECISIONS_CHAIN_PREFIX, LedgerRecord, ledgerEventType, parseRecord } from '@arbiter/ledger';
+import { DECISIONS_CHAIN_PREFIX, LedgerRecord, ledgerEventType, readStoredRecord } from '@arbiter/ledger';
 import { StoreProjectionRunner } from '@arbiter/memory';
 import type { ReadModelStore } from '@arbiter/read-models';
 import { Logger, silentLogger } from '@arbiter/telemetry';
@@ -98,19 +98,23 @@ export class DecisionRelay extends StoreProjectionRunner {
       // One relay at a time across all reasoner processes: two would both send every decision.
       exclusive: true,
       logger: relayLogger,
-      apply: async (tx, event) => {
-        const record = parseRecord(Buffer.from(event.data).toString('utf8'));
-        if (!record.chain.startsWith(DECISIONS_CHAIN_PREFIX)) return;
-        await projectReviewQueue(tx, record);
-        if (!isFinal(record)) return;
-        const cloudEvent = decisionCloudEvent(record, source);
-        await bus.publish(DECISIONS_TOPIC, [
-          {
+      // A batch of final decisions goes out in one publish: one round trip (or one sync to disk)
+      // for all of them; the checkpoint moves only after the publish succeeded.
+      applyBatch: async (tx, events) => {
+        const messages: OutgoingMessage[] = [];
+        for (const event of events) {
+          const record = readStoredRecord(Buffer.from(event.data).toString('utf8'));
+          if (!record.chain.startsWith(DECISIONS_CHAIN_PREFIX)) continue;
+          await projectReviewQueue(tx, record);
+          if (!isFinal(record)) continue;
+          const cloudEvent = decisionCloudEvent(record, source);
+          messages.push({
             key: cloudEvent.subject,
             value: JSON.stringify(cloudEvent),
             headers: { [DEDUPE_HEADER]: cloudEvent.id, 'content-type': 'application/cloudevents+json', 'ce-type': DECISION_EVENT_TYPE },
-          },
-        ]);
+          });
+        }
+        await bus.publish(DECISIONS_TOPIC, messages);
       },
     });
   }

@@ -8,8 +8,13 @@ function hasLoneSurrogate(s: string): boolean {
   return !s.isWellFormed();
 }
 
-function serializeString(s: string, path: string): string {
-  if (hasLoneSurrogate(s)) throw new MalformedError(`${path}: string has a lone surrogate`);
+/** Raised deep inside a value; each level on the way out adds its member name or index. */
+class CanonicalError extends Error {
+  readonly path: (string | number)[] = [];
+}
+
+function serializeString(s: string): string {
+  if (hasLoneSurrogate(s)) throw new CanonicalError('string has a lone surrogate');
   return JSON.stringify(s);
 }
 
@@ -25,35 +30,54 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function write(value: unknown, path: string, out: string[]): void {
-  if (value === null || value === true || value === false) {
-    out.push(String(value));
-  } else if (typeof value === 'number') {
-    if (!Number.isInteger(value)) throw new MalformedError(`${path}: ${value} is not an integer`);
-    if (Math.abs(value) > MAX_SAFE) throw new MalformedError(`${path}: ${value} is beyond ±(2^53 − 1)`);
-    out.push(Object.is(value, -0) ? '0' : String(value));
-  } else if (typeof value === 'string') {
-    out.push(serializeString(value, path));
-  } else if (Array.isArray(value)) {
-    out.push('[');
-    value.forEach((item, i) => {
-      if (i) out.push(',');
-      write(item, `${path}[${i}]`, out);
-    });
-    out.push(']');
-  } else if (isPlainObject(value)) {
-    const keys = Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
-    keys.sort(compareKeys);
-    out.push('{');
-    keys.forEach((key, i) => {
-      if (i) out.push(',');
-      out.push(serializeString(key, path), ':');
-      write((value as Record<string, unknown>)[key], `${path}.${key}`, out);
-    });
-    out.push('}');
-  } else {
-    throw new MalformedError(`${path}: ${typeof value} is not a JSON value`);
+function addStep(e: unknown, step: string | number): unknown {
+  if (e instanceof CanonicalError) e.path.unshift(step);
+  return e;
+}
+
+// Paths are only built when something is wrong: the common case pays for no string per node.
+function write(value: unknown): string {
+  if (typeof value === 'string') return serializeString(value);
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) throw new CanonicalError(`${value} is not an integer`);
+    if (Math.abs(value) > MAX_SAFE) throw new CanonicalError(`${value} is beyond ±(2^53 − 1)`);
+    return Object.is(value, -0) ? '0' : String(value);
   }
+  if (value === null || value === true || value === false) return String(value);
+  if (Array.isArray(value)) return writeArray(value);
+  if (isPlainObject(value)) return writeObject(value);
+  throw new CanonicalError(`${typeof value} is not a JSON value`);
+}
+
+function writeArray(value: unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < value.length; i++) {
+    try {
+      out += (i ? ',' : '') + write(value[i]);
+    } catch (e) {
+      throw addStep(e, i);
+    }
+  }
+  return out + ']';
+}
+
+function writeObject(value: Record<string, unknown>): string {
+  const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+  keys.sort(compareKeys);
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    try {
+      out += (i ? ',' : '') + serializeString(key) + ':' + write(value[key]);
+    } catch (e) {
+      throw addStep(e, key);
+    }
+  }
+  return out + '}';
+}
+
+function pathText(path: (string | number)[]): string {
+  return '$' + path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('');
 }
 
 /**
@@ -62,9 +86,12 @@ function write(value: unknown, path: string, out: string[]): void {
  * value is `undefined` are left out, as JSON.stringify does.
  */
 export function canonicalize(value: unknown): string {
-  const out: string[] = [];
-  write(value, '$', out);
-  return out.join('');
+  try {
+    return write(value);
+  } catch (e) {
+    if (e instanceof CanonicalError) throw new MalformedError(`${pathText(e.path)}: ${e.message}`);
+    throw e;
+  }
 }
 
 export function canonicalBytes(value: unknown): Uint8Array {
