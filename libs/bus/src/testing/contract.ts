@@ -10,7 +10,7 @@ export interface BusFixture {
 }
 
 export interface BusContractOptions {
-  skipUnless?: unknown;
+  onlyWhen?: unknown;
   durable?: boolean;
 }
 
@@ -37,8 +37,8 @@ export async function consumeN(bus: Bus, group: string, topics: string[], count:
 const text = (m: BusMessage) => Buffer.from(m.value).toString('utf8');
 
 export function describeBusContract(name: string, open: () => Promise<BusFixture>, options: BusContractOptions = {}): void {
-  const run = 'skipUnless' in options && !options.skipUnless ? describe.skip : describe;
-  run(`Bus contract: ${name}`, () => {
+  if ('onlyWhen' in options && !options.onlyWhen) return;
+  describe(`Bus contract: ${name}`, () => {
     let fixture: BusFixture;
     let bus: Bus;
     let topic: string;

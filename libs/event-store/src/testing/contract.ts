@@ -10,8 +10,11 @@ export interface EventStoreFixture {
 }
 
 export interface ContractOptions {
-  /** Run only when this is truthy (e.g. a connection string for a real server). */
-  skipUnless?: unknown;
+  /**
+   * Only where this is truthy (e.g. a connection string for a real server): an opt-in target,
+   * not registered at all elsewhere.
+   */
+  onlyWhen?: unknown;
   /** The adapter keeps data on disk; the fixture's reopen proves it. */
   durable?: boolean;
 }
@@ -36,8 +39,8 @@ const text = (e: StoredEvent) => Buffer.from(e.data).toString('utf8');
  * the suite can run against a shared, non-empty server.
  */
 export function describeEventStoreContract(name: string, open: () => Promise<EventStoreFixture>, options: ContractOptions = {}): void {
-  const run = 'skipUnless' in options && !options.skipUnless ? describe.skip : describe;
-  run(`EventStore contract: ${name}`, () => {
+  if ('onlyWhen' in options && !options.onlyWhen) return;
+  describe(`EventStore contract: ${name}`, () => {
     let fixture: EventStoreFixture;
     let store: EventStore;
     let stream: string;

@@ -10,10 +10,10 @@ export interface ReadModelFixture {
 export function describeReadModelContract(
   name: string,
   open: () => Promise<ReadModelFixture>,
-  options: { skipUnless?: unknown; durable?: boolean } = {},
+  options: { onlyWhen?: unknown; durable?: boolean } = {},
 ): void {
-  const run = 'skipUnless' in options && !options.skipUnless ? describe.skip : describe;
-  run(`ReadModelStore contract: ${name}`, () => {
+  if ('onlyWhen' in options && !options.onlyWhen) return;
+  describe(`ReadModelStore contract: ${name}`, () => {
     let fixture: ReadModelFixture;
     let store: ReadModelStore;
     let table: string;
