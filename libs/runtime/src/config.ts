@@ -20,6 +20,8 @@ export const arbiterConfigSchema = z.object({
   databaseUrl: z.string().min(1).optional(),
   openaiBaseUrl: z.url().optional(),
   openaiApiKey: z.string().min(1).optional(),
+  /** Candidate policies to run beside the live ones, deciding into the shadow ledger only. */
+  shadowPoliciesDir: z.string().min(1).optional(),
 });
 
 export type ArbiterConfig = z.infer<typeof arbiterConfigSchema>;
@@ -41,6 +43,7 @@ export const ENVIRONMENT: Record<keyof ArbiterConfig, string> = {
   databaseUrl: 'DATABASE_URL',
   openaiBaseUrl: 'OPENAI_BASE_URL',
   openaiApiKey: 'OPENAI_API_KEY',
+  shadowPoliciesDir: 'ARBITER_SHADOW_POLICIES',
 };
 
 export class ConfigError extends Error {

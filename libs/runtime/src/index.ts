@@ -26,3 +26,8 @@ export * from './bench/verify';
 export * from './bench/sign-append';
 export * from './projections';
 export * from './analysts/sandbox';
+export * from './shadow/shadow.module';
+export * from './shadow/shadow-mode';
+export * from './shadow/shadow-ledger';
+export * from './shadow/shadow-comparison';
+export * from './shadow/shadow-tally';

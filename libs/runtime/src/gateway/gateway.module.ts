@@ -4,6 +4,7 @@ import { DecisionsController, HealthController, MetricsController } from './cont
 import { DecideController } from './decide.controller';
 import { LedgerController } from './ledger.controller';
 import { ReviewsController } from './reviews.controller';
+import { ShadowController } from './shadow.controller';
 
 /** The HTTP API: health (open), metrics and /v1 (API key required). */
 @Module({})
@@ -12,7 +13,7 @@ export class GatewayModule {
     if (options.apiKey.length < 16) throw new Error('the gateway needs an API key of at least 16 characters');
     return {
       module: GatewayModule,
-      controllers: [HealthController, MetricsController, DecisionsController, DecideController, ReviewsController, LedgerController],
+      controllers: [HealthController, MetricsController, DecisionsController, DecideController, ReviewsController, LedgerController, ShadowController],
       providers: [{ provide: API_KEY, useValue: options.apiKey }, ApiKeyGuard],
     };
   }

@@ -3,6 +3,7 @@ import type { StoreProjectionRunner } from '@arbiter/memory';
 import type { ReasonerConsumer } from '@arbiter/reasoning';
 import { ArbiterCore } from '../arbiter-core';
 import { libraryLogger } from '../nest-logger';
+import { ShadowModule } from '../shadow/shadow.module';
 
 /** Consumes domain events and decides; relays final decisions to `arbiter.decisions`. */
 @Injectable()
@@ -35,5 +36,5 @@ export class ReasonerService implements OnApplicationBootstrap, BeforeApplicatio
   }
 }
 
-@Module({ providers: [ReasonerService], exports: [ReasonerService] })
+@Module({ imports: [ShadowModule], providers: [ReasonerService], exports: [ReasonerService] })
 export class ReasonerModule {}
