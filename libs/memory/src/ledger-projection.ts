@@ -36,8 +36,21 @@ export async function projectLedgerBatch(tx: SqlExecutor, batch: PositionedRecor
       [JSON.stringify([...heads.values()].map((r) => ({ chain: r.chain, seq: r.seq, hash: r.hash, entry_type: r.type, updated_at: r.time })))],
     );
   }
-  const decisions = batch.filter(({ record }) => record.type === 'decision' && record.chain.startsWith(DECISIONS_CHAIN_PREFIX)).map(decisionRow);
-  if (decisions.length === 0) return;
+  const onDecisionChains = batch.filter(({ record }) => record.chain.startsWith(DECISIONS_CHAIN_PREFIX));
+  const decisions = onDecisionChains.filter(({ record }) => record.type === 'decision').map(decisionRow);
+  if (decisions.length) await insertDecisions(tx, decisions);
+  const reviews = onDecisionChains.filter(({ record }) => record.type === 'review').map(({ record }) => reviewRow(record));
+  // A review makes an escalated decision final: the views show what was finally decided.
+  if (reviews.length) {
+    await tx.query(
+      `UPDATE decisions d SET outcome = r.outcome, action = r.action FROM jsonb_to_recordset($1::jsonb) AS r(decision_id text, outcome text, action jsonb)
+       WHERE d.decision_id = r.decision_id`,
+      [JSON.stringify(reviews)],
+    );
+  }
+}
+
+async function insertDecisions(tx: SqlExecutor, decisions: ReturnType<typeof decisionRow>[]): Promise<void> {
   await tx.query(
     `INSERT INTO decisions (decision_id, customer_id, decision_point, outcome, action, subject_ref, trigger_event_id, trigger_type,
        policy_id, policy_version, reasoner_kind, chain, seq, hash, position, decided_at, result, record)
@@ -51,6 +64,12 @@ export async function projectLedgerBatch(tx: SqlExecutor, batch: PositionedRecor
      ON CONFLICT (decision_id) DO NOTHING`,
     [JSON.stringify(decisions)],
   );
+}
+
+/** What a review settles (LEDGER-SPEC §4 review, with the final outcome Arbiter records in it). */
+function reviewRow(record: LedgerRecord) {
+  const body = record.body as { decisionId?: string; outcome?: string; action?: unknown };
+  return { decision_id: body.decisionId, outcome: body.outcome, action: body.action ?? null };
 }
 
 function decisionRow({ record, text, position }: PositionedRecord) {

@@ -119,6 +119,13 @@ describe('human review of escalated decisions', () => {
     expect(out.get(ids[2])).toMatchObject({ outcome: 'rejected', action: null, review: { verdict: 'reject' } });
   });
 
+  it('shows reviewed decisions with what was finally decided in the decision list', async () => {
+    const { body } = await getJson(running, '/v1/decisions?limit=500');
+    const byId = new Map((body.decisions as { decisionId: string; outcome: string; action: unknown }[]).map((d) => [d.decisionId, d]));
+    expect(byId.get(ids[1])).toMatchObject({ outcome: 'approved', action: { type: 'dispute.request-evidence' } });
+    expect(byId.get(ids[2])).toMatchObject({ outcome: 'rejected', action: null });
+  });
+
   it('settles a review that times out with the policy\'s default (the fallback), and relays it', async () => {
     const later = new Date(Date.now() + 3 * 86_400_000);
     expect(await running.core.reviews.expireOverdue(later)).toBe(1);
