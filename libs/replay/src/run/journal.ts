@@ -1,5 +1,6 @@
 import { EventStore, Position, StreamNotFoundError, WrongExpectedVersionError, positionFromString, positionToString } from '@arbiter/event-store';
-import { canonicalize, uuidV5 } from '@arbiter/ledger';
+import { randomUUID } from 'node:crypto';
+import { canonicalize } from '@arbiter/ledger';
 import type { DecisionDiff } from '../diff/decision-diff';
 import { ReplaySummary, emptySummary } from '../diff/summary';
 import { ReplayError } from '../errors';
@@ -54,7 +55,7 @@ export class ReplayJournal {
   static async start(store: EventStore, parameters: object, until: Position | null, now: Date): Promise<{ journal: ReplayJournal; state: RunState }> {
     const started: Started = { parameters, until: until ? positionToString(until) : null, startedAt: now.toISOString() };
     try {
-      const result = await store.append(JOURNAL_STREAM, [{ id: uuidV5(`${JOURNAL_STREAM}\n0`), type: STARTED, data: json(started) }], 'no_stream');
+      const result = await store.append(JOURNAL_STREAM, [{ id: randomUUID(), type: STARTED, data: json(started) }], 'no_stream');
       const journal = new ReplayJournal(store, result.nextExpectedRevision);
       return { journal, state: { parameters, until, after: 'start', summary: emptySummary(), diffs: [], startedAt: started.startedAt, finished: false } };
     } catch (e) {
@@ -99,9 +100,9 @@ export class ReplayJournal {
   }
 
   private async append(type: string, data: object): Promise<void> {
-    const next = this.revision + 1n;
     try {
-      const result = await this.store.append(JOURNAL_STREAM, [{ id: uuidV5(`${JOURNAL_STREAM}\n${next}`), type, data: json(data) }], this.revision);
+      // Fresh ids: an append is never taken for a retry of another writer's, so a second writer is refused, not merged.
+      const result = await this.store.append(JOURNAL_STREAM, [{ id: randomUUID(), type, data: json(data) }], this.revision);
       this.revision = result.nextExpectedRevision;
     } catch (e) {
       if (e instanceof WrongExpectedVersionError) throw new ReplayError('sandbox-in-use', 'another process wrote to this sandbox meanwhile; only one run may use a sandbox');
