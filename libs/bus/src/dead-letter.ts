@@ -28,7 +28,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export function eachMessageWithDeadLetters(
   bus: Bus,
-  handle: (message: BusMessage) => Promise<void>,
+  handle: (message: BusMessage, batch: Batch) => Promise<void>,
   options: DeadLetterOptions,
 ): (batch: Batch) => Promise<void> {
   const maxAttempts = options.maxAttempts ?? 5;
@@ -38,7 +38,7 @@ export function eachMessageWithDeadLetters(
     for (const message of batch.messages) {
       for (let attempt = 1; ; attempt++) {
         try {
-          await handle(message);
+          await handle(message, batch);
           break;
         } catch (error) {
           const transient = options.isTransient?.(error) ?? false;

@@ -3,7 +3,7 @@ import { AuditReader, DomainProjector, MemoryReader, StoreProjectionRunner, ledg
 import { Notary, notaryMigrations } from '@arbiter/notary';
 import { PolicyBook, publishPolicies } from '@arbiter/policy';
 import { OpenAiReasoner } from '@arbiter/reasoner-openai';
-import { DecisionEngine, Reasoner, ReasonerConsumer, ReviewDesk, decisionPoints, decisionRelay, reasonerGroup } from '@arbiter/reasoning';
+import { DecisionEngine, Reasoner, ReviewDesk, decisionPoints, decisionRelay } from '@arbiter/reasoning';
 import type { Logger } from '@arbiter/telemetry';
 import type { ArbiterConfig } from './config';
 import { KeyRing, bootstrapKeys } from './key-ring';
@@ -53,10 +53,6 @@ export class ArbiterCore {
       await platform.close();
       throw e;
     }
-  }
-
-  reasonerConsumer(logger: Logger): ReasonerConsumer {
-    return new ReasonerConsumer(this.platform.bus, this.engine, logger, this.platform.metrics, reasonerGroup(this.platform.config.ledgerId));
   }
 
   relay(logger: Logger): StoreProjectionRunner {

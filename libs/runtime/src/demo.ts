@@ -1,5 +1,4 @@
 import { INestApplicationContext, LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { DomainEvent } from '@arbiter/contracts';
 import { VerificationReport, collectLedgerLeaves, parseRecord, storeSource, verifyLedger } from '@arbiter/ledger';
 import { latestCheckpoint } from '@arbiter/notary';
@@ -7,6 +6,7 @@ import { Simulator, publishDomainEvents } from '@arbiter/simulator';
 import { ArbiterCore } from './arbiter-core';
 import type { ArbiterConfig } from './config';
 import { AllInOneModule } from './modules/all-in-one.module';
+import { startWithoutHttp } from './transport/connect-reasoner';
 import { NotaryService } from './modules/notary.service';
 import { ProjectorService } from './modules/projector.module';
 import { ReasonerService } from './modules/reasoner.module';
@@ -46,10 +46,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function runDemo(config: ArbiterConfig, options: DemoOptions): Promise<DemoReport> {
   const started = Date.now();
-  const app = await NestFactory.createApplicationContext(
-    AllInOneModule.forRoot({ ...config, simulator: 'off', apiKey: 'demo-mode-has-no-http-api' }, { http: false }),
-    { logger: options.logger, abortOnError: false },
-  );
+  const app = await startWithoutHttp(AllInOneModule.forRoot({ ...config, simulator: 'off', apiKey: 'demo-mode-has-no-http-api' }, { http: false }), {
+    logger: options.logger,
+    abortOnError: false,
+  });
   app.enableShutdownHooks();
   try {
     const core = app.get(ArbiterCore);

@@ -7,6 +7,7 @@ import { CoreModule } from './modules/core.module';
 import { ProjectorModule } from './modules/projector.module';
 import { ReasonerModule } from './modules/reasoner.module';
 import { createNestLogger } from './nest-logger';
+import { startWithoutHttp } from './transport/connect-reasoner';
 
 export type AppName = 'reasoner' | 'projector' | 'gateway';
 
@@ -34,7 +35,7 @@ export async function bootstrapApp(name: AppName): Promise<void> {
   }
   @Module({ imports: [CoreModule.forRoot(config), name === 'reasoner' ? ReasonerModule : ProjectorModule] })
   class WorkerHost {}
-  const app = await NestFactory.createApplicationContext(WorkerHost, { logger, abortOnError: false });
+  const app = name === 'reasoner' ? await startWithoutHttp(WorkerHost, { logger, abortOnError: false }) : await NestFactory.createApplicationContext(WorkerHost, { logger, abortOnError: false });
   app.enableShutdownHooks();
   logger.log({ message: `${name} running` });
 }

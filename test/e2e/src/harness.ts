@@ -6,7 +6,7 @@ import { testBrokers } from '@arbiter/bus-kafka/testing';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AllInOneModule, ArbiterConfig, ArbiterCore, configFromEnv, waitUntilSettled } from '@arbiter/runtime';
+import { AllInOneModule, ArbiterConfig, ArbiterCore, configFromEnv, startReasoner, waitUntilSettled } from '@arbiter/runtime';
 
 export const API_KEY = 'e2e-test-key-0123456789abcdef';
 export const POLICIES = join(__dirname, '..', '..', '..', 'policies');
@@ -40,6 +40,7 @@ export interface Running {
 export async function startAllInOne(dataDir: string, overrides: Partial<ArbiterConfig> = {}): Promise<Running> {
   const config = configFromEnv({}, { dataDir, policiesDir: POLICIES, simulator: 'off', port: 0, ...overrides });
   const app = await NestFactory.create(AllInOneModule.forRoot({ ...config, apiKey: API_KEY }), { logger: ['error', 'fatal'], abortOnError: false });
+  await startReasoner(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {

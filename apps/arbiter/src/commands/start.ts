@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { AllInOneModule, ArbiterCore, ENVIRONMENT, configFromEnv, createNestLogger, resolveApiKey } from '@arbiter/runtime';
+import { AllInOneModule, ArbiterCore, ENVIRONMENT, configFromEnv, createNestLogger, resolveApiKey, startReasoner } from '@arbiter/runtime';
 
 export const ENVIRONMENT_HELP = `
 Environment:
@@ -35,6 +35,7 @@ export function registerStartCommand(program: Command): void {
       const app = await NestFactory.create(AllInOneModule.forRoot({ ...config, apiKey: key.apiKey }), { logger, abortOnError: false });
       app.enableShutdownHooks();
       try {
+        await startReasoner(app);
         await app.listen(config.port, config.host);
       } catch (e) {
         await app.close();

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { ArbiterCore } from '../arbiter-core';
 import { configFromEnv } from '../config';
 import { waitUntilSettled } from '../demo';
 import { AllInOneModule } from '../modules/all-in-one.module';
+import { startWithoutHttp } from '../transport/connect-reasoner';
 
 export interface DecideOptions {
   brokers: string[];
@@ -73,7 +73,7 @@ export async function benchDecide(options: DecideOptions): Promise<DecideResult>
     dataDir, policiesDir: options.policiesDir, simulator: 'off', kafkaBrokers: options.brokers.join(','), topicPrefix: `bench-${run}.`, ledgerId: `bench-${run}`,
   });
   Logger.overrideLogger(['error', 'fatal']);
-  const app = await NestFactory.createApplicationContext(AllInOneModule.forRoot({ ...config, apiKey: 'bench-mode-has-no-http-api' }, { http: false }), {
+  const app = await startWithoutHttp(AllInOneModule.forRoot({ ...config, apiKey: 'bench-mode-has-no-http-api' }, { http: false }), {
     logger: ['error', 'fatal'],
     abortOnError: false,
   });

@@ -1,34 +1,33 @@
 import { BeforeApplicationShutdown, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import type { StoreProjectionRunner } from '@arbiter/memory';
-import type { ReasonerConsumer } from '@arbiter/reasoning';
+import { domainTopics } from '@arbiter/contracts';
+import { reasonerGroup } from '@arbiter/reasoning';
 import { ArbiterCore } from '../arbiter-core';
 import { libraryLogger } from '../nest-logger';
 import { ShadowModule } from '../shadow/shadow.module';
+import { ReasonerController } from './reasoner.controller';
 
-/** Consumes domain events and decides; relays final decisions to `arbiter.decisions`. */
+/**
+ * Relays final decisions to `arbiter.decisions`. The decisions themselves are made by
+ * ReasonerController's handlers, on the bus transport a host starts with startReasoner().
+ */
 @Injectable()
 export class ReasonerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer: ReasonerConsumer | null = null;
   private relayRunner: StoreProjectionRunner | null = null;
-  private readonly logger = libraryLogger(new Logger(), 'Reasoner');
-
   constructor(private readonly core: ArbiterCore) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = this.core.reasonerConsumer(this.logger);
-    await this.consumer.start();
     this.relayRunner = this.core.relay(libraryLogger(new Logger(), 'Relay'));
     await this.relayRunner.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
     await this.relayRunner?.stop();
   }
 
-  /** Domain events not yet decided on. */
+  /** Domain events not yet decided on, by any process of this ledger's reasoner group. */
   lag(): Promise<bigint> {
-    return this.consumer ? this.consumer.lag() : Promise.resolve(0n);
+    return this.core.platform.bus.lag(reasonerGroup(this.core.platform.config.ledgerId), domainTopics);
   }
 
   get relay(): StoreProjectionRunner | null {
@@ -36,5 +35,5 @@ export class ReasonerService implements OnApplicationBootstrap, BeforeApplicatio
   }
 }
 
-@Module({ imports: [ShadowModule], providers: [ReasonerService], exports: [ReasonerService] })
+@Module({ imports: [ShadowModule], controllers: [ReasonerController], providers: [ReasonerService], exports: [ReasonerService] })
 export class ReasonerModule {}

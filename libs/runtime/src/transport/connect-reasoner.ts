@@ -1,0 +1,25 @@
+import { DynamicModule, INestApplication, Logger, NestApplicationOptions, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ArbiterCore } from '../arbiter-core';
+import { libraryLogger } from '../nest-logger';
+import { reasonerTransport } from './reasoner-transport';
+
+/**
+ * Connects the reasoner's bus transport to an app that imports ReasonerModule and starts it:
+ * from then on the app consumes the domain topics. Hosts call it after creating the app.
+ */
+export async function startReasoner(app: INestApplication): Promise<void> {
+  app.connectMicroservice({ strategy: reasonerTransport(app.get(ArbiterCore), libraryLogger(new Logger(), 'Reasoner')) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+}
+
+/**
+ * An app with the reasoner running but no HTTP server listening: for the demo, benchmarks and
+ * the reasoner's own process.
+ */
+export async function startWithoutHttp(module: DynamicModule | Type<unknown>, options: NestApplicationOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(module, options);
+  await startReasoner(app);
+  await app.init();
+  return app;
+}
