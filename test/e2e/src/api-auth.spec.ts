@@ -48,3 +48,22 @@ describe('the HTTP API is authenticated by default', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
   });
 });
+
+describe('the dashboard', () => {
+  let running: Running;
+  beforeAll(async () => {
+    running = await startAllInOne(freshDataDir());
+  });
+  afterAll(() => running.close());
+
+  it('serves its page without a key, holding no data and no key, and reads only this API', async () => {
+    const res = await fetch(`${running.url}/dashboard`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('content-security-policy')).toMatch(/connect-src 'self'/);
+    const page = await res.text();
+    expect(page).not.toContain(API_KEY);
+    expect(page).toContain("fetch(path, { headers: { authorization: 'Bearer ' + key } })");
+    expect(page).not.toMatch(/https?:\/\//);
+  });
+});
