@@ -122,7 +122,7 @@ async function replayCommand(options: ReplayCliOptions): Promise<void> {
   if (options.json) writeFileSync(options.json, JSON.stringify(report, null, 1) + '\n');
   if (options.report) writeFileSync(options.report, renderHtmlReport(report));
   const notes = [
-    result.resumed ? `resumed: ${result.decisionsThisRun} decisions replayed in this run` : null,
+    result.resumed ? `resumed: ${result.decisionsThisRun} decisions replayed in this run` : options.resume ? 'no unfinished run in the sandbox: replayed from the start' : null,
     options.json ? `JSON report: ${options.json}` : null,
     options.report ? `HTML report: ${options.report}` : null,
     options.sandbox ? `sandbox kept: ${sandbox.dir}` : null,

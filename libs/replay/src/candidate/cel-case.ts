@@ -19,11 +19,67 @@ export function celValueOf(value: unknown): CelInput {
   return celMap(entries);
 }
 
-const references = new WeakMap<LoadedPolicy, CelInput>();
+const VARIABLES = ['event', 'memory', 'facts'] as const;
+type Variable = (typeof VARIABLES)[number];
 
-/** The bindings `caseBindings` gives, as CEL values; a policy's reference data is converted once per policy. */
+/**
+ * The members of `event`, `memory` and `facts` a policy's expressions can reach: those named as
+ * `variable.member`. Null for a variable used any other way (indexed, passed whole, or a macro
+ * variable of the same name), which then gets converted whole. Members no expression names
+ * cannot change a verdict, so a case need not carry them.
+ */
+function membersUsed(sources: string[]): Record<Variable, Set<string> | null> {
+  const used = Object.fromEntries(VARIABLES.map((v) => [v, new Set<string>()])) as Record<Variable, Set<string> | null>;
+  for (const source of sources) {
+    for (const variable of VARIABLES) {
+      for (const m of source.matchAll(new RegExp(`(?<![\\w.])${variable}\\b(\\s*\\.\\s*([A-Za-z_][A-Za-z0-9_]*))?`, 'g'))) {
+        if (m[2] === undefined) used[variable] = null;
+        else used[variable]?.add(m[2]);
+      }
+    }
+  }
+  return used;
+}
+
+function expressionsOf(policy: LoadedPolicy): string[] {
+  const c = policy.compiled;
+  return [
+    ...[...c.actionWhen.values()].map((p) => p.source),
+    ...[...c.bounds.values()].flatMap((b) => [b.minFrom?.source, b.maxFrom?.source]).filter((s): s is string => s !== undefined),
+    ...c.guards.map((g) => g.program.source),
+    ...c.rules.map((r) => r.program.source),
+  ];
+}
+
+interface PolicyShape {
+  reference: CelInput;
+  members: Record<Variable, Set<string> | null>;
+}
+
+const shapes = new WeakMap<LoadedPolicy, PolicyShape>();
+
+function shapeOf(policy: LoadedPolicy): PolicyShape {
+  let shape = shapes.get(policy);
+  if (!shape) shapes.set(policy, (shape = { reference: celValueOf(policy.document.reference), members: membersUsed(expressionsOf(policy)) }));
+  return shape;
+}
+
+/** Only the members the policy reads, each converted whole. */
+function celMembers(value: unknown, members: Set<string> | null): CelInput {
+  if (members === null || value === null || typeof value !== 'object' || Array.isArray(value)) return celValueOf(value);
+  const entries = new Map<string, CelInput>();
+  for (const key of members) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) entries.set(key, celValueOf(v));
+  }
+  return celMap(entries);
+}
+
+/**
+ * The bindings `caseBindings` gives, as CEL values: the policy's reference data converted once
+ * per policy, and of the case only what the policy's expressions name.
+ */
 export function celCaseBindings(policy: LoadedPolicy, c: { event: unknown; memory: unknown; facts: unknown }): CelBindings {
-  let reference = references.get(policy);
-  if (reference === undefined) references.set(policy, (reference = celValueOf(policy.document.reference)));
-  return { event: celValueOf(c.event), memory: celValueOf(c.memory), facts: celValueOf(c.facts ?? {}), reference };
+  const { reference, members } = shapeOf(policy);
+  return { event: celMembers(c.event, members.event), memory: celMembers(c.memory, members.memory), facts: celMembers(c.facts ?? {}, members.facts), reference };
 }
