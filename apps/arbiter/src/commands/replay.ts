@@ -148,7 +148,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--json <file>', 'write the report as JSON here')
     .option('--resume', 'go on with the run this command started before and did not finish')
     .option('--sandbox <dir>', 'keep the run\'s state here (default: a directory under the OS temp directory, removed when done)')
-    .option('--workers <n>', 'worker threads for recorded and heuristic replays (default: one per core for large stores; 0: none)', nonNegativeInteger)
+    .option('--workers <n>', 'worker threads for recorded and heuristic replays (default: one per idle core, by the load average, for stores of more than 50,000 events; 0: none)', nonNegativeInteger)
     .addHelpText('after', HELP)
     .action(replayCommand);
 }

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { EventStore, Position, StoredEvent } from '@arbiter/event-store';
 import type { PolicyBook } from '@arbiter/policy';
 import { DecisionPoint, Reasoner, decisionPoints } from '@arbiter/reasoning';
@@ -32,7 +32,7 @@ export interface ReplayOptions {
   resume?: boolean;
   /** Decisions per journalled batch (default 2,000): what a run cut short loses at most. */
   journalEvery?: number;
-  /** Worker threads for `recorded` and `heuristic` (default: one per core for stores of more than 50,000 events, else none). */
+  /** Worker threads for `recorded` and `heuristic` (default: see `defaultWorkers`). */
   workers?: number;
   /** Model calls in flight at once, for `openai` (default 8). */
   modelConcurrency?: number;
@@ -84,6 +84,17 @@ export function runParameters(options: Pick<ReplayOptions, 'source' | 'reasoner'
 const LARGE_STORE = 50_000n;
 
 /**
+ * Worker threads pay off for large stores on cores that are idle; on a busy machine they only
+ * contend with each other and with this thread. So: one per idle core (by the load average),
+ * when at least two are idle and the store holds more than 50,000 events; otherwise none.
+ */
+export function defaultWorkers(head: Position | null): number {
+  if (!head || head.commit <= LARGE_STORE) return 0;
+  const idle = Math.floor(availableParallelism() - loadavg()[0]);
+  return idle >= 2 ? idle : 0;
+}
+
+/**
  * Replays recorded decisions under candidate policies: each recorded trigger (from the domain
  * archive, checked against its digest) with the memory and facts the decision saw (from its
  * record), in ledger order, judged by the candidate policy. Nothing is written anywhere but the
@@ -98,7 +109,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const { journal, state } = resumed ?? (await ReplayJournal.start(options.sandbox, parameters, head, now()));
   const started = performance.now();
   const archive = new TriggerArchive(options.store);
-  const workers = options.reasoner === 'openai' ? 0 : (options.workers ?? (head && head.commit > LARGE_STORE ? availableParallelism() : 0));
+  const workers = options.reasoner === 'openai' ? 0 : (options.workers ?? defaultWorkers(head));
   let replayedHere = 0;
   if (!state.finished) {
     const executor = executorFor(options, archive, workers);
