@@ -26,8 +26,8 @@ export const DASHBOARD_PAGE = `<!doctype html>
     <div><div class="big" id="pending">–</div><div class="muted">waiting for review</div></div></div>
     <svg id="spark" width="100%" height="60" viewBox="0 0 300 60" preserveAspectRatio="none"></svg></section>
   <section><h2>Outcomes by decision point</h2><svg id="outcomes" width="100%" height="160"></svg><div class="legend" id="legend"></div></section>
-  <section><h2>Ledger checkpoint</h2><div id="checkpoint" class="muted">–</div></section>
-  <section><h2>Shadow policies</h2><div id="shadow" class="muted">–</div></section>
+  <section><h2>Ledger checkpoint</h2><div id="checkpoint">–</div></section>
+  <section><h2>Shadow policies</h2><div id="shadow">–</div></section>
   <section style="grid-column:1/-1"><h2>Recent decisions</h2><table id="recent"></table></section>
 </main>
 <script>
