@@ -38,7 +38,7 @@ describe('arbiter replay on a demo ledger', () => {
     expect(report.summary.decisions).toBe(records.length);
     expect(report.summary.statuses).toEqual({ unchanged: records.length, changed: 0, 'trigger-mismatch': 0, 'trigger-missing': 0, 'no-candidate-policy': 0 });
     expect(report.decisions).toEqual([]);
-    expect(run.stdout).toContain(`${records.length} decisions replayed (recorded): ${records.length} unchanged, 0 changed`);
+    expect(run.stdout).toContain(`${records.length} recorded decisions (recorded): ${records.length} unchanged, 0 changed`);
   });
 
   it('given a stricter refund limit, changes exactly the disputes whose recorded refund exceeded it, and both reports say so', () => {
@@ -78,6 +78,16 @@ describe('arbiter replay on a demo ledger', () => {
     const run = arbiter(['replay', '--policy', POLICIES, '--data', data, '--reasoner', 'heuristic', '--json', json]);
     expect(run.status).toBe(0);
     expect(readReport(json).summary.statuses.changed).toBe(0);
+  });
+
+  it('given one policy file, judges only its decision point and counts the others as not governed, without listing them', () => {
+    const json = out('one-file.json');
+    const run = arbiter(['replay', '--policy', join(stricter, 'dispute-resolution.yaml'), '--data', data, '--json', json]);
+    expect(run.status).toBe(0);
+    const report = readReport(json);
+    const disputes = records.filter((r) => r.body.decisionPoint === 'dispute.resolution').length;
+    expect(report.summary.statuses).toMatchObject({ changed: overLimit.size, unchanged: disputes - overLimit.size, 'no-candidate-policy': records.length - disputes });
+    expect(report.decisions.map((d) => d.decisionId).sort()).toEqual([...overLimit].sort());
   });
 
   it('narrows to a decision point, a customer and a time window', () => {

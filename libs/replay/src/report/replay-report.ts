@@ -11,7 +11,7 @@ export interface ReplayReport {
   parameters: RunParameters;
   run: { startedAt: string; finishedAt: string; resumed: boolean; decisionsThisRun: number; seconds: number; decisionsPerSec: number; workers: number };
   summary: ReplaySummary;
-  /** Every decision that did not come out unchanged, in ledger order. */
+  /** Every decision that changed or could not be replayed (its trigger mismatched or missing), in ledger order; the summary counts the rest. */
   decisions: DecisionDiff[];
 }
 
@@ -31,7 +31,7 @@ export function replayReport(result: ReplayResult, now: Date = new Date()): Repl
 export function replaySummaryText(report: ReplayReport): string {
   const s = report.summary;
   const notReplayed = s.statuses['trigger-mismatch'] + s.statuses['trigger-missing'] + s.statuses['no-candidate-policy'];
-  const lines = [`${s.decisions} decisions replayed (${report.parameters.reasoner}): ${s.statuses.unchanged} unchanged, ${s.statuses.changed} changed${notReplayed ? `, ${notReplayed} not replayed` : ''}`];
+  const lines = [`${s.decisions} recorded decisions (${report.parameters.reasoner}): ${s.statuses.unchanged} unchanged, ${s.statuses.changed} changed${notReplayed ? `, ${notReplayed} not replayed` : ''}`];
   for (const p of s.byPoint) {
     const kinds = (['newly-escalated', 'no-longer-escalated', 'newly-clamped', 'newly-fallback', 'newly-approved', 'newly-rejected'] as const).filter((k) => p.changes[k]).map((k) => `${k} ${p.changes[k]}`);
     lines.push(`  ${p.decisionPoint.padEnd(22)} ${String(p.decisions).padStart(7)} decisions  ${String(p.statuses.changed).padStart(6)} changed${kinds.length ? ` (${kinds.join(', ')})` : ''}`);

@@ -41,7 +41,11 @@ export function judgeCase(prepared: PreparedCase, proposal: CandidateProposal | 
   return replayed(input.decision, sideOf(policy, proposal!.reasoner, proposal!.proposal, verdict), prepared.source);
 }
 
-/** What a batch of cases came to: its share of the summary, and the diffs of the decisions that did not come out unchanged. */
+/**
+ * What a batch of cases came to: its share of the summary, and the diffs of the decisions that did
+ * not come out unchanged. Decisions no candidate policy governs are only counted: replaying one
+ * policy file leaves every other decision point out, and listing those would bury the findings.
+ */
 export interface BatchOutcome {
   summary: ReplaySummary;
   diffs: DecisionDiff[];
@@ -51,7 +55,7 @@ export function outcomeOf(diffs: Iterable<DecisionDiff>): BatchOutcome {
   const outcome: BatchOutcome = { summary: emptySummary(), diffs: [] };
   for (const diff of diffs) {
     addToSummary(outcome.summary, diff);
-    if (diff.status !== 'unchanged') outcome.diffs.push(diff);
+    if (diff.status !== 'unchanged' && diff.status !== 'no-candidate-policy') outcome.diffs.push(diff);
   }
   return outcome;
 }

@@ -59,7 +59,7 @@ export interface RunParameters {
 export interface ReplayResult {
   parameters: RunParameters;
   summary: ReplaySummary;
-  /** Every decision that did not come out unchanged, in ledger order. */
+  /** Every decision that changed or could not be replayed (its trigger mismatched or missing), in ledger order. */
   diffs: DecisionDiff[];
   startedAt: string;
   finishedAt: string;
