@@ -39,6 +39,24 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const SIG = /^[A-Za-z0-9_-]{86}$/;
 const RECORD_FIELDS = ['body', 'chain', 'hash', 'ledger', 'prev', 'seq', 'sig', 'signer', 'time', 'type', 'v'];
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A `time` as LEDGER-SPEC §1 writes it, naming an instant that exists: the digits in the fixed
+ * form, and a month, day, hour, minute and second of the proleptic Gregorian calendar. Date.parse
+ * alone would take 2026-02-30 for 2 March; no ledger writer can have written such a time.
+ */
+export function isLedgerTime(s: unknown): s is string {
+  if (typeof s !== 'string' || !TIME.test(s)) return false;
+  const d = (i: number) => s.charCodeAt(i) - 0x30;
+  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const month = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  if (month < 1 || month > 12 || day < 1 || d(11) * 10 + d(12) > 23 || d(14) > 5 || d(17) > 5) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
+}
+
 /** Ledger time: UTC with milliseconds, as the spec's `time` field requires. */
 export function ledgerTime(date: Date): string {
   return date.toISOString();
@@ -74,10 +92,9 @@ export function recordShapeProblems(value: unknown): string[] {
   if (typeof r.ledger !== 'string' || !LEDGER_ID.test(r.ledger)) problems.push('ledger is not a valid ledger id');
   if (typeof r.chain !== 'string' || r.chain.length === 0) problems.push('chain must be a non-empty string');
   if (typeof r.seq !== 'number' || !Number.isSafeInteger(r.seq) || r.seq < 0) problems.push('seq must be an integer ≥ 0');
-  if (r.seq === 0 ? r.prev !== null : typeof r.prev !== 'string' || !HEX64.test(r.prev)) {
-    problems.push(r.seq === 0 ? 'prev must be null at seq 0' : 'prev must be a lowercase hex SHA-256');
-  }
-  if (typeof r.time !== 'string' || !TIME.test(r.time) || Number.isNaN(Date.parse(r.time))) problems.push('time is not YYYY-MM-DDTHH:MM:SS.sssZ');
+  // Whether prev is the right one for its seq (null at seq 0) is a question of the chain: broken-link.
+  if (r.prev !== null && (typeof r.prev !== 'string' || !HEX64.test(r.prev))) problems.push('prev must be null or a lowercase hex SHA-256');
+  if (!isLedgerTime(r.time)) problems.push(`time ${JSON.stringify(r.time)} is not a UTC time YYYY-MM-DDTHH:MM:SS.sssZ that exists`);
   if (!ENTRY_TYPES.includes(r.type as EntryType)) problems.push(`type "${String(r.type)}" is not one of ${ENTRY_TYPES.join(', ')}`);
   if (typeof r.signer !== 'string' || !r.signer.startsWith('did:key:z6Mk')) problems.push('signer is not an Ed25519 did:key');
   if (typeof r.body !== 'object' || r.body === null || Array.isArray(r.body)) problems.push('body must be an object');

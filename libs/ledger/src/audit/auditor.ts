@@ -1,4 +1,4 @@
-import { KEYS_CHAIN, KeyBody, ROLE_FOR_TYPE, ROLES, Role } from '../bodies';
+import { KEYS_CHAIN, KeyBody, ROLE_FOR_TYPE } from '../bodies';
 import { Checkpoint, checkpointOrigin, parseCheckpoint, rootBase64 } from '../checkpoint/checkpoint';
 import { noteSignedBy } from '../checkpoint/signed-note';
 import { publicKeyFromDidKey } from '../crypto/did-key';
@@ -8,8 +8,8 @@ import { MerkleFrontier } from '../merkle/frontier';
 import { verifyConsistency, verifyInclusion } from '../merkle/proofs';
 import { hashesEqual } from '../merkle/tree-hash';
 import { KeyRegistry } from '../key-registry';
-import type { Json } from '../json/canonical';
-import type { LeafCheck } from './leaf-check';
+import { EntryHashes } from './entry-hashes';
+import type { LeafCheck, ReviewedDecision } from './leaf-check';
 import type { Failure, FailureCode, VerificationReport } from './report';
 
 export interface AuditorOptions {
@@ -59,6 +59,8 @@ interface PresentedCheckpoint {
   signer: string | null;
 }
 
+type At = { chain?: string; seq?: number; leaf: number };
+
 type RootCheck = { kind: 'checkpoint'; presented: PresentedCheckpoint } | { kind: 'witness'; trusted: Checkpoint };
 
 /**
@@ -74,6 +76,8 @@ export class LedgerAuditor {
   private readonly registry = new KeyRegistry();
   private readonly chains = new Map<string, ChainHead>();
   private readonly decisions = new Map<string, number>();
+  private readonly hashes = new EntryHashes();
+  private readonly reviews: { reviewOf: ReviewedDecision; at: At }[] = [];
   private readonly frontier = new MerkleFrontier();
   private readonly rootChecks = new Map<number, RootCheck[]>();
   private readonly rootStrong: boolean;
@@ -125,7 +129,7 @@ export class LedgerAuditor {
     this.ledgerId ??= check.ledger ?? undefined;
     if (!this.rootStrong || check.ledger !== this.ledgerId || !check.hashOk || check.signature !== 'valid') return;
     const body = check.keyBody as unknown as KeyBody;
-    if (keyBodyProblem(check.keyBody) || (body.action === 'register' && !didIsStrong(body.key))) return;
+    if (body.action === 'register' && !didIsStrong(body.key)) return;
     this.registry.applyKey(body, check.time!);
   }
 
@@ -139,10 +143,8 @@ export class LedgerAuditor {
         continue;
       }
       p.signer = keys.find((k) => noteSignedBy(cp.signed, k.name, publicKeyFromDidKey(k.did)))?.did ?? null;
-      if (!p.signer) {
-        this.fail('checkpoint-signature', {}, `checkpoint at size ${cp.size} carries no valid signature of a key registered with role checkpoint`);
-        continue;
-      }
+      if (!p.signer) this.fail('checkpoint-signature', {}, `checkpoint at size ${cp.size} carries no valid signature of a key registered with role checkpoint`);
+      // Unsigned or not, the root it states is checked: an altered root is reported as what it is.
       this.expectRoot(Number(cp.size), { kind: 'checkpoint', presented: p });
     }
   }
@@ -193,6 +195,8 @@ export class LedgerAuditor {
       this.checkRecord(check, at);
       this.checkChain(check, at);
       this.checkDecision(check, at);
+      this.hashes.put(check.chain!, check.seq!, check.hash!);
+      if (check.reviewOf) this.reviews.push({ reviewOf: check.reviewOf, at });
     }
     this.addLeaf(leafHash, leaf, check, proof);
   }
@@ -203,6 +207,7 @@ export class LedgerAuditor {
   }
 
   finish(): VerificationReport {
+    this.checkReviews();
     this.checkCoverage();
     const latest = this.latestValid() ?? this.presented[this.presented.length - 1] ?? null;
     return {
@@ -232,14 +237,15 @@ export class LedgerAuditor {
     return { state: 'advanced', save: cp.note, evidence };
   }
 
-  private checkRecord(check: LeafCheck, at: { chain?: string; seq?: number; leaf: number }): void {
+  private checkRecord(check: LeafCheck, at: At): void {
     this.ledgerId ??= check.ledger ?? undefined;
     if (this.ledgerId !== undefined && check.ledger !== this.ledgerId) {
       this.fail('malformed', at, `entry belongs to ledger "${check.ledger}", not "${this.ledgerId}"`);
     }
     if (!check.hashOk) this.fail('hash-mismatch', at, 'hash is not the SHA-256 of the signing input');
+    if (!check.policyDigestOk) this.fail('hash-mismatch', at, 'body.digest is not the SHA-256 of the JCS form of body.document');
+    // A well-formed entry of chain keys is a key entry, and only there (§3): leaf checks saw to it.
     if (check.chain === KEYS_CHAIN) return this.checkKeyEntry(check, at);
-    if (check.type === 'key') return this.fail('malformed', at, 'key entries belong to chain keys');
     if (check.signature === 'weak-key') return this.fail('weak-key', at, `signer ${check.signer} is not a strong Ed25519 key`);
     const role = ROLE_FOR_TYPE[check.type as keyof typeof ROLE_FOR_TYPE];
     const status = this.registry.status(check.signer!, role, check.time!);
@@ -247,18 +253,19 @@ export class LedgerAuditor {
     if (check.signature === 'invalid') this.fail('bad-signature', at, 'signature does not verify');
   }
 
-  private checkKeyEntry(check: LeafCheck, at: { chain?: string; seq?: number; leaf: number }): void {
-    if (check.type !== 'key') return this.fail('malformed', at, 'chain keys holds only key entries');
-    if (check.signer !== this.options.trustRoot) return this.fail('unknown-signer', at, 'key entries must be signed by the trusted root');
+  private checkKeyEntry(check: LeafCheck, at: At): void {
+    if (check.signer !== this.options.trustRoot) {
+      // A key the root registered is known, but not for this: signer-not-valid, as for any other role it lacks.
+      const known = this.registry.describe(check.signer!).registrations.length > 0;
+      return this.fail(known ? 'signer-not-valid' : 'unknown-signer', at, `key entries must be signed by the trusted root, not by ${check.signer}`);
+    }
     if (!this.rootStrong) return;
-    const problem = keyBodyProblem(check.keyBody);
-    if (problem) return this.fail('malformed', at, problem);
     if (check.signature === 'invalid') this.fail('bad-signature', at, 'signature does not verify');
     const body = check.keyBody as unknown as KeyBody;
     if (body.action === 'register' && !didIsStrong(body.key)) this.fail('weak-key', at, `registered key ${body.key} is weak`);
   }
 
-  private checkChain(check: LeafCheck, at: { chain?: string; seq?: number; leaf: number }): void {
+  private checkChain(check: LeafCheck, at: At): void {
     const chain = check.chain!;
     const head = this.chains.get(chain);
     const expected = head ? head.seq + 1 : 0;
@@ -270,11 +277,21 @@ export class LedgerAuditor {
     } else this.chains.set(chain, { seq: check.seq!, hash: check.hash });
   }
 
-  private checkDecision(check: LeafCheck, at: { chain?: string; seq?: number; leaf: number }): void {
+  private checkDecision(check: LeafCheck, at: At): void {
     if (check.type !== 'decision' || check.decisionKey === null) return;
     const earlier = this.decisions.get(check.decisionKey);
     if (earlier !== undefined) this.fail('duplicate-decision', at, `a decision for ${check.decisionKey} already exists at leaf ${earlier}`);
     else this.decisions.set(check.decisionKey, at.leaf);
+  }
+
+  /** §4: a review names its decision by chain, seq and hash; where the source holds that entry, the hash must be its. */
+  private checkReviews(): void {
+    for (const { reviewOf: d, at } of this.reviews) {
+      const hash = this.hashes.get(d.chain, d.seq);
+      if (hash !== undefined && hash !== d.hash) {
+        this.fail('broken-link', at, `the review names ${d.chain} seq ${d.seq} with hash ${d.hash}, but that entry's hash is ${hash}`);
+      }
+    }
   }
 
   private addLeaf(leafHash: Uint8Array, leaf: number, check: LeafCheck, proof: Uint8Array[] | null | undefined): void {
@@ -312,7 +329,7 @@ export class LedgerAuditor {
       if (!hashesEqual(root, cp.root)) {
         this.fail('root-mismatch', {}, `the first ${cp.size} leaves hash to ${rootBase64(root)}, not to the checkpoint's ${rootBase64(cp.root)}`);
       }
-      if (last.time && !this.registry.validAtOrAfter(c.presented.signer!, 'checkpoint', last.time)) {
+      if (c.presented.signer && last.time && !this.registry.validAtOrAfter(c.presented.signer!, 'checkpoint', last.time)) {
         this.fail('checkpoint-signature', {}, `checkpoint at size ${cp.size} is signed by ${c.presented.signer}, which could not sign after ${last.time}, the time of the newest entry it covers`);
       }
     }
@@ -381,16 +398,4 @@ function didIsStrong(did: string): boolean {
     if (!(e instanceof LedgerError)) throw e;
     return false;
   }
-}
-
-export function keyBodyProblem(body: Json | null): string | null {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'a key body is an object';
-  const b = body as Record<string, Json>;
-  if (b.action !== 'register' && b.action !== 'revoke') return 'key action must be register or revoke';
-  if (typeof b.key !== 'string' || !b.key.startsWith('did:key:z6Mk')) return 'key must be an Ed25519 did:key';
-  if (typeof b.name !== 'string' || !/^[a-z0-9._-]{1,64}$/.test(b.name)) return 'key name must match [a-z0-9._-]{1,64}';
-  if (!Array.isArray(b.roles) || !b.roles.every((role) => ROLES.includes(role as Role))) return 'roles must be drawn from decide, review, policy, checkpoint';
-  if (typeof b.notBefore !== 'string') return 'notBefore must be a time';
-  if (b.notAfter !== null && typeof b.notAfter !== 'string') return 'notAfter must be a time or null';
-  return null;
 }

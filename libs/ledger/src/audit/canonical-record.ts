@@ -2,10 +2,12 @@
  * The verifier's fast path: one pass over a record's bytes that succeeds only when they are
  * already the RFC 8785 canonical form of a version-1 record — members in code-unit order, no
  * whitespace, integers only, the shortest escapes. Canonical text is strict I-JSON by
- * construction (no duplicate names, no fractions, no lone surrogates), so a record that passes
- * needs no parse tree: its signing input is its own bytes without the `hash` and `sig` members.
- * Anything else returns null and takes the strict parser, which says exactly what is wrong.
+ * construction (no duplicate names, no fractions, no lone surrogates; the scan refuses
+ * noncharacters), so a record that passes needs no parse tree: its signing input is its own bytes
+ * without the `hash` and `sig` members, and the body members a decision check reads are spans of
+ * them. Anything else returns null and takes the strict parser, which says exactly what is wrong.
  */
+import { DECISION_FIELDS, DecisionField, DecisionView, Kind } from './entry-shape';
 
 /** Where things are in a canonical record's bytes. Spans are [start, end) byte offsets. */
 export interface CanonicalRecord {
@@ -20,9 +22,8 @@ export interface CanonicalRecord {
   type: string;
   bodyStart: number;
   bodyEnd: number;
-  /** The canonical JSON of body.trigger.eventId and body.decisionPoint, when present. */
-  triggerEventId: string | null;
-  decisionPoint: string | null;
+  /** The members of the body a decision check reads (DECISION_FIELDS), from their spans. */
+  decision: DecisionView & { json(field: DecisionField): string | null };
   /** `,"hash":"…"` and `,"sig":"…"`: cut out, they leave the signing input. */
   hashCut: [number, number];
   sigCut: [number, number];
@@ -56,24 +57,41 @@ const KEY = {
 const TRUE = ascii('true');
 const FALSE = ascii('false');
 const NULL = ascii('null');
-const DECISION_POINT = ascii('decisionPoint');
-const TRIGGER = ascii('trigger');
-const EVENT_ID = ascii('eventId');
 
-/** What a member of the body is scanned for: nothing, or the fields decision identity needs. */
-enum Capture {
-  None,
-  Body,
-  Trigger,
+/**
+ * The members of an object whose value spans are recorded, by name: `slots[i]` is the index of
+ * `names[i]` in DECISION_FIELDS, and `children[i]` the table for its own members, if it has any.
+ */
+interface FieldTable {
+  names: Uint8Array[];
+  slots: number[];
+  children: (FieldTable | null)[];
 }
+
+function fieldTable(prefix: string): FieldTable {
+  const table: FieldTable = { names: [], slots: [], children: [] };
+  DECISION_FIELDS.forEach((field, slot) => {
+    if (!field.startsWith(prefix)) return;
+    const name = field.slice(prefix.length);
+    if (name.includes('.')) return;
+    table.names.push(ascii(name));
+    table.slots.push(slot);
+    table.children.push(DECISION_FIELDS.some((f) => f.startsWith(`${field}.`)) ? fieldTable(`${field}.`) : null);
+  });
+  return table;
+}
+
+// Every record's body is scanned with it: the type comes after the body in canonical order.
+const BODY_FIELDS = fieldTable('');
+const SLOT = Object.fromEntries(DECISION_FIELDS.map((field, slot) => [field, slot])) as Record<DecisionField, number>;
 
 class NotCanonical extends Error {}
 const notCanonical = new NotCanonical();
 
 class Scanner {
   pos = 0;
-  triggerEventId: [number, number] | null = null;
-  decisionPoint: [number, number] | null = null;
+  /** [start, end) of the value of each DECISION_FIELDS member found, -1 where absent. */
+  readonly spans = new Int32Array(2 * DECISION_FIELDS.length).fill(-1);
 
   readonly view: Buffer;
 
@@ -93,10 +111,10 @@ class Scanner {
     this.pos = p + token.length;
   }
 
-  value(depth: number, capture: Capture): void {
+  value(depth: number, fields: FieldTable | null): void {
     const c = this.b[this.pos];
     if (c === Q) this.string();
-    else if (c === OPEN_BRACE) this.object(depth + 1, capture);
+    else if (c === OPEN_BRACE) this.object(depth + 1, fields);
     else if (c === OPEN_BRACKET) this.array(depth + 1);
     else if (c === 0x74) this.expect(TRUE);
     else if (c === 0x66) this.expect(FALSE);
@@ -113,6 +131,8 @@ class Scanner {
       const c = b[p];
       // Most string bytes are letters above the backslash: one comparison lets them through.
       if (c > BACKSLASH) {
+        // The lead bytes of U+FDD0..U+FFFF and of every plane beyond: where a noncharacter can start.
+        if (c >= 0xef && isNoncharacterAt(b, p)) this.fail();
         p++;
         continue;
       }
@@ -165,14 +185,14 @@ class Scanner {
       return;
     }
     for (;;) {
-      this.value(depth, Capture.None);
+      this.value(depth, null);
       const c = b[this.pos++];
       if (c === CLOSE_BRACKET) return;
       if (c !== COMMA) this.fail();
     }
   }
 
-  object(depth: number, capture: Capture): void {
+  object(depth: number, fields: FieldTable | null): void {
     if (depth > MAX_DEPTH) this.fail();
     const b = this.b;
     this.pos++;
@@ -190,10 +210,13 @@ class Scanner {
       previous = name;
       if (b[this.pos++] !== COLON) this.fail();
       const valueStart = this.pos;
-      const inner = capture === Capture.Body && nameIs(b, name, TRIGGER) ? Capture.Trigger : Capture.None;
-      this.value(depth, inner);
-      if (capture === Capture.Body && nameIs(b, name, DECISION_POINT)) this.decisionPoint = [valueStart, this.pos];
-      if (capture === Capture.Trigger && nameIs(b, name, EVENT_ID)) this.triggerEventId = [valueStart, this.pos];
+      const field = fields ? fieldOf(fields, b, name) : -1;
+      this.value(depth, field < 0 ? null : fields!.children[field]);
+      if (field >= 0) {
+        const slot = fields!.slots[field];
+        this.spans[2 * slot] = valueStart;
+        this.spans[2 * slot + 1] = this.pos;
+      }
       const c = b[this.pos++];
       if (c === CLOSE_BRACE) return;
       if (c !== COMMA) this.fail();
@@ -226,10 +249,27 @@ function isControlEscape(hi: number, lo: number): boolean {
   return code !== 0x08 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d;
 }
 
-function nameIs(b: Uint8Array, [start, end]: [number, number], expected: Uint8Array): boolean {
-  if (end - start !== expected.length) return false;
-  for (let i = 0; i < expected.length; i++) if (b[start + i] !== expected[i]) return false;
-  return true;
+/** The index in `fields` of the member name at [start, end), or -1. */
+function fieldOf(fields: FieldTable, b: Uint8Array, [start, end]: [number, number]): number {
+  const length = end - start;
+  next: for (let f = 0; f < fields.names.length; f++) {
+    const name = fields.names[f];
+    if (name.length !== length) continue;
+    for (let i = 0; i < length; i++) if (b[start + i] !== name[i]) continue next;
+    return f;
+  }
+  return -1;
+}
+
+/**
+ * Whether the UTF-8 sequence at `p` (valid UTF-8, checked before scanning) encodes a noncharacter
+ * (see ../json/unicode): U+FDD0..U+FDEF is EF B7 90..AF, U+FFFE and U+FFFF are EF BF BE and EF BF BF,
+ * and U+nFFFE, U+nFFFF beyond the BMP are four bytes ending xF BF BE or xF BF BF.
+ */
+function isNoncharacterAt(b: Uint8Array, p: number): boolean {
+  const c = b[p];
+  if (c === 0xef) return (b[p + 1] === 0xb7 && b[p + 2] >= 0x90 && b[p + 2] <= 0xaf) || (b[p + 1] === 0xbf && (b[p + 2] === 0xbe || b[p + 2] === 0xbf));
+  return c >= 0xf0 && (b[p + 1] & 0x0f) === 0x0f && b[p + 2] === 0xbf && (b[p + 3] === 0xbe || b[p + 3] === 0xbf);
 }
 
 /**
@@ -262,7 +302,7 @@ export function scanCanonicalRecord(bytes: Uint8Array): CanonicalRecord | null {
     s.expect(KEY.body);
     const bodyStart = s.pos;
     if (bytes[bodyStart] !== OPEN_BRACE) return null;
-    s.object(1, Capture.Body);
+    s.object(1, BODY_FIELDS);
     const bodyEnd = s.pos;
     s.expect(KEY.chain);
     const chain = s.plainString(false);
@@ -294,14 +334,45 @@ export function scanCanonicalRecord(bytes: Uint8Array): CanonicalRecord | null {
     if (s.pos !== bytes.length) return null;
     return {
       chain, hash, ledger, prev, seq, sig, signer, time, type, bodyStart, bodyEnd,
-      triggerEventId: s.triggerEventId ? s.text(...s.triggerEventId) : null,
-      decisionPoint: s.decisionPoint ? s.text(...s.decisionPoint) : null,
+      decision: new SpanView(s),
       hashCut: [hashStart, hashEnd],
       sigCut: [sigStart, sigEnd],
     };
   } catch (e) {
     if (e === notCanonical || e instanceof RangeError) return null;
     throw e;
+  }
+}
+
+/** A decision body read from the spans the scan recorded: kinds from the first byte, strings decoded on demand. */
+class SpanView implements DecisionView {
+  constructor(private readonly s: Scanner) {}
+
+  kind(field: DecisionField): Kind {
+    const start = this.s.spans[2 * SLOT[field]];
+    if (start < 0) return 'absent';
+    const c = this.s.b[start];
+    if (c === Q) return 'string';
+    if (c === OPEN_BRACE) return 'object';
+    if (c === OPEN_BRACKET) return 'array';
+    if (c === 0x6e) return 'null';
+    if (c === 0x74 || c === 0x66) return 'boolean';
+    return 'number';
+  }
+
+  text(field: DecisionField): string {
+    const slot = SLOT[field];
+    const start = this.s.spans[2 * slot];
+    const end = this.s.spans[2 * slot + 1];
+    for (let i = start + 1; i < end - 1; i++) if (this.s.b[i] === BACKSLASH) return JSON.parse(this.s.text(start, end)) as string;
+    return this.s.text(start + 1, end - 1);
+  }
+
+  /** The canonical JSON of a member, exactly as the record holds it, or null when absent. */
+  json(field: DecisionField): string | null {
+    const slot = SLOT[field];
+    const start = this.s.spans[2 * slot];
+    return start < 0 ? null : this.s.text(start, this.s.spans[2 * slot + 1]);
   }
 }
 

@@ -1,6 +1,7 @@
 import { didKeyFromPublicKey } from '../crypto/did-key';
 import { generateSecretKey, nativeSigningKey, publicKeyOf, signNative } from '../crypto/ed25519';
-import { canonicalize } from '../json/canonical';
+import { sha256Hex } from '../crypto/hash';
+import { canonicalBytes, canonicalize } from '../json/canonical';
 import { Entry, LedgerRecord, Signer, signEntry } from '../record';
 import { checkLeaf } from './leaf-check';
 import { scanCanonicalRecord } from './canonical-record';
@@ -14,18 +15,22 @@ function newSigner(): Signer {
 
 const signer = newSigner();
 
-async function record(body: Entry['body'], seq = 0): Promise<LedgerRecord> {
+async function record(body: Entry['body'], seq = 0, entry: Partial<Entry> = {}): Promise<LedgerRecord> {
   return signEntry(
-    { v: 1, ledger: 'acme', chain: 'decisions-cus_1', seq, prev: seq === 0 ? null : 'ab'.repeat(32), time: '2026-03-01T10:00:00.000Z', type: 'decision', signer: signer.did, body },
+    { v: 1, ledger: 'acme', chain: 'decisions-cus_1', seq, prev: seq === 0 ? null : 'ab'.repeat(32), time: '2026-03-01T10:00:00.000Z', type: 'decision', signer: signer.did, body, ...entry },
     signer,
   );
 }
 
 const bytes = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
-const decision = {
-  decisionId: 'd-1',
+const decision: Entry['body'] = {
+  decisionId: '6f1c2a52-9d3b-5e7a-8c41-0b2d3e4f5a6b',
   decisionPoint: 'dispute.resolution',
   trigger: { eventId: 'e-1', type: 'dispute.opened', source: '/shop/orders', digest: '0'.repeat(64) },
+  policy: { id: 'disputes', version: 3, digest: '1'.repeat(64) },
+  context: { memoryDigest: '2'.repeat(64), memory: { orders: [{ id: 'o-1' }] } },
+  reasoner: { kind: 'model', model: 'fixture', promptDigest: '3'.repeat(64) },
+  proposal: { type: 'refund', params: { refundCents: -12 } },
   verdict: { outcome: 'approved', checks: [{ check: 'amount', result: 'pass', detail: 'é ≤ € 😀 "quoted" \\ \u0001 \n' }] },
   action: { type: 'refund', params: { refundCents: -12, maxCents: 9007199254740991, zero: 0 } },
   empty: {},
@@ -98,6 +103,100 @@ describe('checking one stored record', () => {
   });
 });
 
+/**
+ * A record holding `raw` where its body holds the placeholder string, hashed and signed over its
+ * bytes: what a writer that skipped canonicalize's refusals could have stored.
+ */
+async function signedWithRaw(body: Entry['body'], placeholder: string, raw: string): Promise<string> {
+  const r = await record(body);
+  const { hash: _hash, sig: _sig, ...entry } = r;
+  const input = Buffer.from(canonicalize(entry).replace(placeholder, raw), 'utf8');
+  const sig = Buffer.from(await signer.sign(input)).toString('base64url');
+  return canonicalize({ ...r, hash: sha256Hex(input), sig }).replace(placeholder, raw);
+}
+
+const without = (body: Entry['body'], name: string) => Object.fromEntries(Object.entries(body).filter(([k]) => k !== name));
+const policyBody = (document: Entry['body'], digest = sha256Hex(canonicalBytes(document))) => ({ policyId: 'disputes', version: 3, digest, document });
+
+describe('judging an entry by what LEDGER-SPEC §2–§4 require of it', () => {
+  it.each([
+    ['a decisionId that is not a UUID', { ...decision, decisionId: 'd-1' }, /body\.decisionId is not a UUID/],
+    ['no trigger at all', without(decision, 'trigger'), /body\.trigger is missing or not an object/],
+    ['a trigger without its digest', { ...decision, trigger: { eventId: 'e-1', type: 'dispute.opened', source: '/shop/orders' } }, /body\.trigger\.digest is not a lowercase hex SHA-256/],
+    ['an empty decisionPoint', { ...decision, decisionPoint: '' }, /body\.decisionPoint is missing or not a non-empty string/],
+    ['no policy', without(decision, 'policy'), /body\.policy is missing/],
+    ['no proposal member', without(decision, 'proposal'), /missing member "body\.proposal"/],
+    ['an outcome §4 does not list', { ...decision, verdict: { outcome: 'maybe', checks: [] } }, /body\.verdict\.outcome is not one of/],
+    ['action null with outcome approved', { ...decision, action: null }, /body\.action is null but the outcome is approved, not escalated/],
+    ['an action without params', { ...decision, action: { type: 'refund' } }, /missing member "body\.action\.params"/],
+  ])('reports a decision with %s as malformed, canonical bytes and all', async (_why, body, message) => {
+    const text = canonicalize(await record(body));
+    expect(scanCanonicalRecord(bytes(text))).not.toBeNull();
+    expect(checkLeaf(bytes(text)).check.malformed).toMatch(message);
+    expect(checkLeaf(bytes(JSON.stringify(JSON.parse(text), null, 1))).check.malformed).toMatch(message);
+  });
+
+  it('accepts a decision with action null while it is escalated, and without the optional reasoner members', async () => {
+    const escalated = { ...decision, verdict: { outcome: 'escalated', checks: [] }, action: null, reasoner: { kind: 'heuristic' } };
+    expect(checkLeaf(bytes(canonicalize(await record(escalated)))).check).toMatchObject({ malformed: null, hashOk: true, signature: 'valid' });
+  });
+
+  it('reports a policy entry in a decisions chain as malformed: §3 keeps policies in chain policies', async () => {
+    const text = canonicalize(await record(policyBody({ refundLimitCents: 5000 }), 0, { type: 'policy' }));
+    expect(checkLeaf(bytes(text)).check.malformed).toMatch(/an entry of type policy does not belong in chain decisions-cus_1/);
+  });
+
+  it('reports a decision in chain policies, and a key entry outside chain keys, as malformed', async () => {
+    expect(checkLeaf(bytes(canonicalize(await record(decision, 0, { chain: 'policies' })))).check.malformed).toMatch(/type decision does not belong in chain policies/);
+    const key = { action: 'register', key: signer.did, name: 'r', roles: ['decide'], notBefore: '2026-01-01T00:00:00.000Z', notAfter: null };
+    expect(checkLeaf(bytes(canonicalize(await record(key, 0, { type: 'key' })))).check.malformed).toMatch(/type key does not belong in chain decisions-cus_1/);
+  });
+
+  it('checks a policy digest against its document, signed or not: a mismatch is the policy\'s, not the record\'s', async () => {
+    const good = await record(policyBody({ refundLimitCents: 5000 }), 0, { type: 'policy', chain: 'policies' });
+    const bad = await record(policyBody({ refundLimitCents: 5000 }, sha256Hex(canonicalBytes({ refundLimitCents: 9000 }))), 0, { type: 'policy', chain: 'policies' });
+    expect(checkLeaf(bytes(canonicalize(good))).check).toMatchObject({ malformed: null, hashOk: true, signature: 'valid', policyDigestOk: true });
+    expect(checkLeaf(bytes(canonicalize(bad))).check).toMatchObject({ malformed: null, hashOk: true, signature: 'valid', policyDigestOk: false });
+    expect(checkLeaf(bytes(JSON.stringify(bad, null, 1))).check).toMatchObject({ malformed: null, policyDigestOk: false });
+  });
+
+  it('reads the decision a review names, for the ordered checks', async () => {
+    const review = { decision: { chain: 'decisions-cus_1', seq: 0, hash: 'cd'.repeat(32) }, reviewer: 'ops-anna', verdict: 'approve', action: null, note: '' };
+    const text = canonicalize(await record(review, 1, { type: 'review' }));
+    expect(checkLeaf(bytes(text)).check).toMatchObject({ malformed: null, reviewOf: { chain: 'decisions-cus_1', seq: 0, hash: 'cd'.repeat(32) } });
+    expect(checkLeaf(bytes(canonicalize(await record({ ...review, verdict: 'perhaps' }, 1, { type: 'review' })))).check.malformed).toMatch(/body\.verdict is not one of approve, override, reject/);
+  });
+
+  it.each([
+    ['U+FFFF', '\uffff'],
+    ['U+FDD0', '\ufdd0'],
+    ['U+10FFFF', '\udbff\udfff'],
+  ])('reports a validly signed decision holding the noncharacter %s as malformed, written as it is or escaped', async (name, char) => {
+    const raw = await signedWithRaw({ ...decision, note: 'NONCHARACTER' }, 'NONCHARACTER', `pay ${char} now`);
+    expect(checkLeaf(bytes(raw)).check.malformed).toMatch(`string has the noncharacter ${name}`);
+    const escaped = raw.replace(char, char.split('').map((c) => `\\u${c.charCodeAt(0).toString(16)}`).join(''));
+    expect(escaped).not.toBe(raw);
+    expect(checkLeaf(bytes(escaped)).check.malformed).toMatch(`string has the noncharacter ${name}`);
+  });
+
+  it('takes the characters next to the noncharacters on the fast path', async () => {
+    const text = canonicalize(await record({ ...decision, note: '\ufdcf\ufdf0\ufffd\ud83f\udffd' }));
+    expect(scanCanonicalRecord(bytes(text))).not.toBeNull();
+    expect(checkLeaf(bytes(text)).check).toMatchObject({ malformed: null, signature: 'valid' });
+  });
+
+  it.each(['2026-02-30T10:00:00.000Z', '2025-02-29T10:00:00.000Z', '2026-04-31T10:00:00.000Z', '2026-03-01T24:00:00.000Z', '2026-03-01T10:60:00.000Z', '2026-03-01T10:00:60.000Z', '2026-13-01T10:00:00.000Z'])(
+    'reports the time %s, which names no instant, as malformed',
+    async (time) => {
+      expect(checkLeaf(bytes(canonicalize(await record(decision, 0, { time })))).check.malformed).toMatch(/time .* is not a UTC time/);
+    },
+  );
+
+  it('accepts 29 February of a leap year', async () => {
+    expect(checkLeaf(bytes(canonicalize(await record(decision, 0, { time: '2028-02-29T23:59:59.999Z' })))).check.malformed).toBeNull();
+  });
+});
+
 describe('leaf checks between threads', () => {
   it('come back from their columns exactly as they went, malformed records and key bodies included', async () => {
     const good = canonicalize(await record(decision, 2));
@@ -107,7 +206,13 @@ describe('leaf checks between threads', () => {
         signer,
       ),
     );
-    const checks = [good, good.replace('"zero":0', '"zero":0.5'), key, 'not json'].map((t) => checkLeaf(bytes(t)).check);
+    const review = canonicalize(
+      await record({ decision: { chain: 'decisions-cus_1', seq: 0, hash: 'cd'.repeat(32) }, reviewer: 'ops-anna', verdict: 'approve', action: null, note: 'ok' }, 1, { type: 'review' }),
+    );
+    const policy = canonicalize(await record(policyBody({ a: 1 }, 'ef'.repeat(32)), 0, { type: 'policy', chain: 'policies' }));
+    const checks = [good, good.replace('"zero":0', '"zero":0.5'), key, review, policy, 'not json'].map((t) => checkLeaf(bytes(t)).check);
+    expect(checks[3].reviewOf).not.toBeNull();
+    expect(checks[4].policyDigestOk).toBe(false);
     expect(unpackChecks(structuredClone(packChecks(checks)))).toEqual(checks);
   });
 });

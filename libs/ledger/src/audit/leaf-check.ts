@@ -6,8 +6,9 @@ import { LedgerError } from '../errors';
 import { canonicalBytes, canonicalize, Json } from '../json/canonical';
 import { parseStrictJson } from '../json/strict-json';
 import { leafHash } from '../merkle/tree-hash';
-import { ENTRY_TYPES, EntryType, LEDGER_ID, TIME, entryOf, recordShapeProblems, LedgerRecord } from '../record';
-import { canonicalSigningInput, scanCanonicalRecord } from './canonical-record';
+import { ENTRY_TYPES, EntryType, LEDGER_ID, entryOf, isLedgerTime, recordShapeProblems, LedgerRecord } from '../record';
+import { CanonicalRecord, canonicalSigningInput, scanCanonicalRecord } from './canonical-record';
+import { bodyProblems, chainFitsType, decisionBodyProblems, didKeyProblem, entryShapeProblems, reviewedDecision } from './entry-shape';
 
 export type SignatureVerdict = 'valid' | 'invalid' | 'weak-key' | 'unchecked';
 
@@ -31,8 +32,18 @@ export interface LeafCheck {
   decisionKey: string | null;
   /** The body of a `key` entry, for the key registry. */
   keyBody: Json | null;
+  /** The decision a review names (§4), whose hash must be that entry's. */
+  reviewOf: ReviewedDecision | null;
   hashOk: boolean;
+  /** False for a policy whose body.digest is not the SHA-256 of the JCS form of its document (§4). */
+  policyDigestOk: boolean;
   signature: SignatureVerdict;
+}
+
+export interface ReviewedDecision {
+  chain: string;
+  seq: number;
+  hash: string;
 }
 
 /** 64 lowercase hex digits, checked without a regular expression: this runs once or twice per record. */
@@ -67,6 +78,12 @@ export function leafInput(hash: string | null, data: Uint8Array): Uint8Array {
   return hash !== null && isHex64(hash) ? Buffer.from(hash, 'hex') : digest('sha256', data, 'buffer');
 }
 
+/**
+ * The fast path: only for a record that is already canonical and has the spec's shape, which it
+ * then judges without a parse tree (decision bodies from spans; the rarer types parsed with
+ * JSON.parse, exact on canonical text). Anything else is left to the strict path, which has the
+ * last word and says what is wrong.
+ */
 function checkFast(data: Uint8Array): LeafCheck | null {
   if (!isUtf8(data)) return null;
   const r = scanCanonicalRecord(data);
@@ -76,18 +93,19 @@ function checkFast(data: Uint8Array): LeafCheck | null {
     r.chain.length === 0 ||
     !Number.isSafeInteger(r.seq) ||
     r.seq < 0 ||
-    (r.seq === 0 ? r.prev !== null : r.prev === null || !isHex64(r.prev)) ||
-    !TIME.test(r.time) ||
-    Number.isNaN(Date.parse(r.time)) ||
+    (r.prev !== null && !isHex64(r.prev)) ||
+    !isLedgerTime(r.time) ||
     !ENTRY_TYPES.includes(r.type as EntryType) ||
-    !r.signer.startsWith('did:key:z6Mk') ||
+    !chainFitsType(r.chain, r.type) ||
+    didKeyProblem(r.signer) !== null ||
     !isHex64(r.hash) ||
     !SIG.test(r.sig)
   ) {
     return null;
   }
+  const body = r.type === 'decision' ? null : (JSON.parse(bodyText(data, r)) as { [key: string]: Json });
+  if ((body ? bodyProblems(r.type, body) : decisionBodyProblems(r.decision)).length) return null;
   const input = canonicalSigningInput(data, r);
-  const body = r.type === 'key' ? (JSON.parse(Buffer.from(data.buffer, data.byteOffset + r.bodyStart, r.bodyEnd - r.bodyStart).toString('utf8')) as Json) : null;
   return {
     malformed: null,
     ledger: r.ledger,
@@ -98,11 +116,22 @@ function checkFast(data: Uint8Array): LeafCheck | null {
     time: r.time,
     type: r.type,
     signer: r.signer,
-    decisionKey: r.type === 'decision' ? `${r.triggerEventId ?? 'absent'} / ${r.decisionPoint ?? 'absent'}` : null,
-    keyBody: body,
+    decisionKey: r.type === 'decision' ? `${r.decision.json('trigger.eventId')} / ${r.decision.json('decisionPoint')}` : null,
+    keyBody: r.type === 'key' ? body : null,
+    reviewOf: r.type === 'review' ? reviewedDecision(body!) : null,
     hashOk: digest('sha256', input) === r.hash,
+    policyDigestOk: r.type !== 'policy' || policyDigestOk(body!),
     signature: verdict(r.signer, input, r.sig),
   };
+}
+
+function bodyText(data: Uint8Array, r: CanonicalRecord): string {
+  return Buffer.from(data.buffer, data.byteOffset + r.bodyStart, r.bodyEnd - r.bodyStart).toString('utf8');
+}
+
+/** §4: a policy's digest is the hex SHA-256 of the JCS form of its document. */
+function policyDigestOk(body: { [key: string]: Json }): boolean {
+  return digest('sha256', canonicalBytes(body.document)) === body.digest;
 }
 
 /** The strict path: any valid I-JSON layout, parsed by the strict parser and re-canonicalised. */
@@ -110,11 +139,11 @@ function checkStrict(data: Uint8Array): LeafCheck {
   if (!isUtf8(data)) return malformed('record is not UTF-8', data);
   const value = parseStrictJson(Buffer.from(data).toString('utf8'));
   const problems = recordShapeProblems(value);
+  if (!problems.length) problems.push(...entryShapeProblems(value as unknown as LedgerRecord));
   if (problems.length) return malformed(problems.join('; '), data);
   const r = value as unknown as LedgerRecord;
   const input = canonicalBytes(entryOf(r));
-  const trigger = r.body.trigger as { [key: string]: Json } | undefined;
-  const eventId = trigger && typeof trigger === 'object' && !Array.isArray(trigger) && 'eventId' in trigger ? canonicalize(trigger.eventId) : 'absent';
+  const trigger = r.body.trigger as { [key: string]: Json };
   return {
     malformed: null,
     ledger: r.ledger,
@@ -125,20 +154,18 @@ function checkStrict(data: Uint8Array): LeafCheck {
     time: r.time,
     type: r.type,
     signer: r.signer,
-    decisionKey: r.type === 'decision' ? `${eventId} / ${'decisionPoint' in r.body ? canonicalize(r.body.decisionPoint) : 'absent'}` : null,
+    decisionKey: r.type === 'decision' ? `${canonicalize(trigger.eventId)} / ${canonicalize(r.body.decisionPoint)}` : null,
     keyBody: r.type === 'key' ? r.body : null,
+    reviewOf: r.type === 'review' ? reviewedDecision(r.body) : null,
     hashOk: digest('sha256', input) === r.hash,
+    policyDigestOk: r.type !== 'policy' || policyDigestOk(r.body),
     signature: verdict(r.signer, input, r.sig),
   };
 }
 
+/** The signer's did:key has been decoded once already, by the shape check: this is a cache hit. */
 function verdict(signer: string, input: Uint8Array, sig: string): SignatureVerdict {
-  let publicKey: Uint8Array;
-  try {
-    publicKey = publicKeyFromDidKey(signer);
-  } catch {
-    return 'weak-key';
-  }
+  const publicKey = publicKeyFromDidKey(signer);
   if (!isStrongKeyCached(publicKey, signer)) return 'weak-key';
   return verifyNative(publicKey, input, Buffer.from(sig, 'base64url')) ? 'valid' : 'invalid';
 }
@@ -178,7 +205,9 @@ function malformed(message: string, data: Uint8Array): LeafCheck {
     signer: str(lenient.signer),
     decisionKey: null,
     keyBody: null,
+    reviewOf: null,
     hashOk: true,
+    policyDigestOk: true,
     signature: 'unchecked',
   };
 }

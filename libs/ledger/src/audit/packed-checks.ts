@@ -1,5 +1,5 @@
 import type { Json } from '../json/canonical';
-import type { LeafCheck, SignatureVerdict } from './leaf-check';
+import type { LeafCheck, ReviewedDecision, SignatureVerdict } from './leaf-check';
 
 /**
  * A batch of leaf checks as columns, for the trip from a worker thread back to the auditor:
@@ -16,11 +16,12 @@ export interface PackedChecks {
   decisionKey: (string | null)[];
   /** NaN for none. */
   seq: Float64Array;
-  /** Bit 0: hashOk; bits 1–2: the signature verdict. */
+  /** Bit 0: hashOk; bits 1–2: the signature verdict; bit 3: a policy digest that is not its document's. */
   flags: Uint8Array;
-  /** Only records that have them: why they are malformed, and key bodies. */
+  /** Only records that have them: why they are malformed, key bodies, and the decisions reviews name. */
   malformed: [number, string][];
   keyBody: [number, Json][];
+  reviewOf: [number, ReviewedDecision][];
 }
 
 const VERDICTS: SignatureVerdict[] = ['valid', 'invalid', 'weak-key', 'unchecked'];
@@ -56,7 +57,7 @@ export function packChecks(checks: LeafCheck[]): PackedChecks {
   const signer = intern(n);
   const packed: PackedChecks = {
     ledger: ledger.column, chain: new Array(n), prev: new Array(n), hash: new Array(n), time: new Array(n), type: type.column, signer: signer.column,
-    decisionKey: new Array(n), seq: new Float64Array(n), flags: new Uint8Array(n), malformed: [], keyBody: [],
+    decisionKey: new Array(n), seq: new Float64Array(n), flags: new Uint8Array(n), malformed: [], keyBody: [], reviewOf: [],
   };
   for (let i = 0; i < n; i++) {
     const c = checks[i];
@@ -69,9 +70,10 @@ export function packChecks(checks: LeafCheck[]): PackedChecks {
     signer.put(i, c.signer);
     packed.decisionKey[i] = c.decisionKey;
     packed.seq[i] = c.seq ?? NaN;
-    packed.flags[i] = (c.hashOk ? 1 : 0) | (VERDICTS.indexOf(c.signature) << 1);
+    packed.flags[i] = (c.hashOk ? 1 : 0) | (VERDICTS.indexOf(c.signature) << 1) | (c.policyDigestOk ? 0 : 8);
     if (c.malformed !== null) packed.malformed.push([i, c.malformed]);
     if (c.keyBody !== null) packed.keyBody.push([i, c.keyBody]);
+    if (c.reviewOf !== null) packed.reviewOf.push([i, c.reviewOf]);
   }
   return packed;
 }
@@ -92,11 +94,14 @@ export function unpackChecks(p: PackedChecks): LeafCheck[] {
       signer: lookup(p.signer, i),
       decisionKey: p.decisionKey[i],
       keyBody: null,
+      reviewOf: null,
       hashOk: (p.flags[i] & 1) === 1,
-      signature: VERDICTS[p.flags[i] >> 1],
+      policyDigestOk: (p.flags[i] & 8) === 0,
+      signature: VERDICTS[(p.flags[i] >> 1) & 3],
     };
   }
   for (const [i, message] of p.malformed) checks[i].malformed = message;
   for (const [i, body] of p.keyBody) checks[i].keyBody = body;
+  for (const [i, review] of p.reviewOf) checks[i].reviewOf = review;
   return checks;
 }

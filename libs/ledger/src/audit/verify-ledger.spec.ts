@@ -22,6 +22,21 @@ function newSigner(name: string): Signer {
   return { name, did: didKeyFromPublicKey(publicKeyOf(secret)), sign: async (m) => signNative(key, m) };
 }
 
+/** A decision body with every member LEDGER-SPEC §4 names. */
+function decisionBody(eventId: string) {
+  return {
+    decisionId: randomUUID(),
+    decisionPoint: 'p',
+    trigger: { eventId, type: 'order.placed', source: '/shop', digest: 'ab'.repeat(32) },
+    policy: { id: 'orders', version: 1, digest: 'cd'.repeat(32) },
+    context: { memoryDigest: 'ef'.repeat(32) },
+    reasoner: { kind: 'heuristic' },
+    proposal: null,
+    verdict: { outcome: 'approved', checks: [] },
+    action: { type: 'ship', params: {} },
+  };
+}
+
 describe('verifying on worker threads', () => {
   const root = newSigner('root');
   const reasoner = newSigner('reasoner');
@@ -33,13 +48,16 @@ describe('verifying on worker threads', () => {
     dir = mkdtempSync(join(tmpdir(), 'arbiter-verify-'));
     store = new SqliteEventStore(join(dir, 'events.db'));
     const writer = new ChainWriter(store, 'acme', new ManualClock('2026-04-01T00:00:00.000Z'));
-    for (const [key, roles] of [[reasoner, ['decide']], [notary, ['checkpoint']]] as const) {
+    for (const [key, roles] of [[reasoner, ['decide', 'review']], [notary, ['checkpoint']]] as const) {
       await writer.append({ chain: 'keys', type: 'key', signer: root, eventId: randomUUID(), body: { action: 'register', key: key.did, name: key.name, roles: [...roles], notBefore: '2026-01-01T00:00:00.000Z', notAfter: null } });
     }
     for (let n = 0; n < 1500; n++) {
       const signer = n === 777 ? newSigner('intruder') : reasoner;
-      await writer.append({ chain: `decisions-cus_${n % 40}`, type: 'decision', signer, eventId: randomUUID(), body: { decisionId: `d${n}`, decisionPoint: 'p', trigger: { eventId: `e${n}` } } });
+      await writer.append({ chain: `decisions-cus_${n % 40}`, type: 'decision', signer, eventId: randomUUID(), body: decisionBody(`e${n}`) });
     }
+    // A review that names its decision with another hash: the ordered check sees it on either thread.
+    const review = { decision: { chain: 'decisions-cus_3', seq: 0, hash: 'cd'.repeat(32) }, reviewer: 'ops-anna', verdict: 'approve', action: null, note: '' };
+    await writer.append({ chain: 'decisions-cus_3', type: 'review', signer: reasoner, eventId: randomUUID(), body: review });
     const frontier = new MerkleFrontier();
     for await (const { data } of storeSource(store).leaves()) frontier.append(ledgerLeaf(data).leafHash);
     const note = await signCheckpoint({ origin: checkpointOrigin('acme'), size: BigInt(frontier.size), root: frontier.root() }, notary);
@@ -55,7 +73,10 @@ describe('verifying on worker threads', () => {
     const inThread = await verifyLedger(storeSource(store), { trustRoot: root.did, workers: 0 });
     const pooled = await verifyLedger(storeSource(store), { trustRoot: root.did, workers: 2 });
     expect(pooled.report).toEqual(inThread.report);
-    expect(pooled.report).toMatchObject({ ok: false, entries: 1502, checkpoint: { size: 1502 }, failures: [{ code: 'unknown-signer', leaf: 779 }] });
+    expect(pooled.report).toMatchObject({
+      ok: false, entries: 1503, checkpoint: { size: 1503 },
+      failures: [{ code: 'unknown-signer', leaf: 779 }, { code: 'broken-link', chain: 'decisions-cus_3', seq: 38, leaf: 1502 }],
+    });
   });
 
   it('verifies a bundle whose entries are read on the workers, with the same report as in one thread', async () => {
@@ -63,6 +84,6 @@ describe('verifying on worker threads', () => {
     await exportBundle(store, { scope: { all: true }, out: file });
     const pooled = await verifyLedger(bundleSource(file), { trustRoot: root.did, workers: 2 });
     expect(pooled.report).toEqual((await verifyLedger(bundleSource(file), { trustRoot: root.did, workers: 0 })).report);
-    expect(pooled.report.failures.map((f) => f.code)).toEqual(['unknown-signer']);
+    expect(pooled.report.failures.map((f) => f.code)).toEqual(['unknown-signer', 'broken-link']);
   });
 });

@@ -24,6 +24,24 @@ describe('canonical JSON (RFC 8785)', () => {
     expect(() => canonicalize({ d: new Date() })).toThrow(MalformedError);
   });
 
+  it.each([
+    ['U+FFFF', '\uffff'],
+    ['U+FFFE', '\ufffe'],
+    ['U+FDD0, the first of U+FDD0..U+FDEF', '\ufdd0'],
+    ['U+FDEF, the last of U+FDD0..U+FDEF', '\ufdef'],
+    ['U+1FFFF, written as a surrogate pair', '\ud83f\udfff'],
+    ['U+10FFFE, the last plane', '\udbff\udffe'],
+  ])('refuses the noncharacter %s in a value or a member name, as RFC 7493 §2.1 requires', (_which, char) => {
+    expect(() => canonicalize({ note: `pay ${char} now` })).toThrow(/noncharacter/);
+    expect(() => canonicalize({ [`k${char}`]: 1 })).toThrow(/noncharacter/);
+    expect(() => canonicalize({ list: [{ deep: char }] })).toThrow(/\$\.list\[0\]\.deep: string has the noncharacter/);
+  });
+
+  it('writes the characters next to the noncharacters, and characters beyond the BMP, as they are', () => {
+    const value = { a: '\ufdcf\ufdf0\ufffd', b: '😀', c: '\ud83f\udffd' };
+    expect(parseStrictJson(canonicalize(value))).toEqual(value);
+  });
+
   it('writes integers as ECMAScript does and nests deterministically', () => {
     expect(canonicalize({ b: [3, -0, { z: 1, a: null }], a: 9007199254740991 })).toBe('{"a":9007199254740991,"b":[3,0,{"a":null,"z":1}]}');
   });
@@ -42,6 +60,10 @@ describe('strict JSON parsing', () => {
     ['an exponent', '{"a":1e3}'],
     ['an unsafe integer', '{"a":9007199254740993}'],
     ['a lone surrogate', '{"a":"\\ud800"}'],
+    ['an escaped noncharacter', '{"a":"\\uffff"}'],
+    ['a noncharacter written as it is', '{"a":"\uffff"}'],
+    ['a noncharacter beyond the BMP, escaped as a surrogate pair', '{"a":"\\ud87f\\udffe"}'],
+    ['a noncharacter in a member name', '{"\ufdd0":1}'],
     ['trailing data', '{"a":1} x'],
     ['a trailing comma', '{"a":1,}'],
     ['a control character', '{"a":"\u0001"}'],

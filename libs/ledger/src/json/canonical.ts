@@ -1,12 +1,9 @@
 import { MalformedError } from '../errors';
+import { forbiddenCodePoint } from './unicode';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-
-function hasLoneSurrogate(s: string): boolean {
-  return !s.isWellFormed();
-}
 
 /** Raised deep inside a value; each level on the way out adds its member name or index. */
 class CanonicalError extends Error {
@@ -14,7 +11,8 @@ class CanonicalError extends Error {
 }
 
 function serializeString(s: string): string {
-  if (hasLoneSurrogate(s)) throw new CanonicalError('string has a lone surrogate');
+  const forbidden = forbiddenCodePoint(s);
+  if (forbidden) throw new CanonicalError(`string has ${forbidden}`);
   return JSON.stringify(s);
 }
 
@@ -82,7 +80,8 @@ function pathText(path: (string | number)[]): string {
 
 /**
  * RFC 8785 (JCS) canonical form, refusing what LEDGER-SPEC §1 forbids: non-integer and
- * unsafe numbers, lone surrogates, and anything that is not plain JSON data. Members whose
+ * unsafe numbers, lone surrogates and noncharacters (RFC 7493 §2.1, see ./unicode), and
+ * anything that is not plain JSON data. Members whose
  * value is `undefined` are left out, as JSON.stringify does.
  */
 export function canonicalize(value: unknown): string {

@@ -1,5 +1,6 @@
 import { MalformedError } from '../errors';
 import type { Json } from './canonical';
+import { forbiddenCodePoint } from './unicode';
 
 /**
  * A JSON parser for verifiers: RFC 8259 syntax plus the I-JSON rules of LEDGER-SPEC §1.
@@ -114,7 +115,8 @@ class StrictParser {
     } catch {
       return this.fail('invalid escape in string');
     }
-    if (!value.isWellFormed()) throw new MalformedError(`${path}: string has a lone surrogate`);
+    const forbidden = forbiddenCodePoint(value);
+    if (forbidden) throw new MalformedError(`${path}: string has ${forbidden}`);
     return value;
   }
 
