@@ -11,11 +11,14 @@ Environment:
   ${ENVIRONMENT.apiKey.padEnd(24)} API key for /v1 and /metrics (default: generated, kept in the data directory)
   ${ENVIRONMENT.ledgerId.padEnd(24)} ledger id written into every entry (default arbiter)
   ${ENVIRONMENT.policiesDir.padEnd(24)} policy documents (default ./policies)
+  ${ENVIRONMENT.shadowPoliciesDir.padEnd(24)} candidate policies to run in shadow mode beside the live ones (default none)
   ${ENVIRONMENT.simulator.padEnd(24)} on|off: feed simulated traffic (default on)
   ${ENVIRONMENT.simulatorRate.padEnd(24)} simulated events per second (default 10)
   ${ENVIRONMENT.logFormat.padEnd(24)} json|pretty (default json, pretty on a terminal)
   ${ENVIRONMENT.databaseUrl.padEnd(24)} PostgreSQL for read models instead of the embedded engine
   ${ENVIRONMENT.kafkaBrokers.padEnd(24)} Apache Kafka brokers (comma-separated) instead of the in-process bus
+  ${ENVIRONMENT.esdbConnectionString.padEnd(24)} EventStoreDB or KurrentDB (esdb://…) instead of the embedded event store
+  ${ENVIRONMENT.openaiBaseUrl.padEnd(24)} an OpenAI-compatible endpoint for model-backed decisions (with ${ENVIRONMENT.openaiApiKey})
   ${ENVIRONMENT.topicPrefix.padEnd(24)} prefix of every topic name on the wire (default none)
 `;
 
