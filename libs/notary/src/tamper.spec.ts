@@ -24,6 +24,21 @@ function newSigner(name: string): Signer {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A decision body with every member LEDGER-SPEC §4 names, as the decision engine writes it. */
+function decisionBody(eventId: string, refundCents: number): LedgerRecord['body'] {
+  return {
+    decisionId: randomUUID(),
+    decisionPoint: 'dispute.resolution',
+    trigger: { eventId, type: 'dispute.opened', source: '/shop/disputes', digest: sha256Hex(canonicalBytes({ id: eventId })) },
+    policy: { id: 'disputes', version: 1, digest: 'cd'.repeat(32) },
+    context: { memoryDigest: 'ef'.repeat(32) },
+    reasoner: { kind: 'heuristic' },
+    proposal: { type: 'refund', params: { refundCents } },
+    verdict: { outcome: 'approved', checks: [] },
+    action: { type: 'refund', params: { refundCents } },
+  };
+}
 const root = newSigner('root');
 const reasoner = newSigner('reasoner');
 const notaryKey = newSigner('notary');
@@ -54,7 +69,7 @@ class LedgerUnderTest {
   }
 
   async registerKeys(writer: ChainWriter): Promise<void> {
-    for (const [key, roles] of [[reasoner, ['decide']], [notaryKey, ['checkpoint']]] as const) {
+    for (const [key, roles] of [[reasoner, ['decide', 'review', 'policy']], [notaryKey, ['checkpoint']]] as const) {
       await writer.append({
         chain: 'keys', type: 'key', signer: root, eventId: randomUUID(),
         body: { action: 'register', key: key.did, name: key.name, roles: [...roles], notBefore: '2026-01-01T00:00:00.000Z', notAfter: null },
@@ -68,7 +83,7 @@ class LedgerUnderTest {
       const n = this.decisions;
       await writer.append({
         chain: `decisions-cus_${n % 3}`, type: 'decision', signer: reasoner, eventId: randomUUID(),
-        body: { decisionId: `${tag}-${n}`, decisionPoint: 'dispute.resolution', trigger: { eventId: `${tag}-e${n}` }, action: { type: 'refund', params: { refundCents: 500 + n } } },
+        body: decisionBody(`${tag}-e${n}`, 500 + n),
       });
     }
   }
@@ -127,8 +142,10 @@ beforeAll(async () => {
   await full.close();
 }, 120_000);
 
+const extendedLedgers: LedgerUnderTest[] = [];
+
 afterAll(() => {
-  for (const dir of [full.dir, fork.dir, shortFork.dir, scratch]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [full.dir, fork.dir, shortFork.dir, scratch, ...extendedLedgers.map((l) => l.dir)]) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A copy of a ledger's store, changed by `change` through SQL: what an attacker with the file can do. */
@@ -257,7 +274,7 @@ describe('tampering with a ledger in its store is detected, with the exact failu
     const identity = new Uint8Array(32);
     identity[0] = 1;
     const head = JSON.parse(readRecord(full.file, 'decisions-cus_1', 9).toString('utf8')) as LedgerRecord;
-    const entry = { ...entryOf(head), seq: 10, prev: head.hash, time: '2026-04-01T01:00:00.000Z', signer: didKeyFromPublicKey(identity), body: { ...head.body, decisionId: 'forged', trigger: { eventId: 'forged' } } };
+    const entry = { ...entryOf(head), seq: 10, prev: head.hash, time: '2026-04-01T01:00:00.000Z', signer: didKeyFromPublicKey(identity), body: decisionBody('forged', 99999) };
     const sig = new Uint8Array(64);
     sig[0] = 1;
     const forged = { ...entry, hash: sha256Hex(canonicalBytes(entry)), sig: Buffer.from(sig).toString('base64url') };
@@ -304,9 +321,21 @@ describe('tampering with a ledger in its store is detected, with the exact failu
     expect(v.report.checkpoint?.size).toBe(32);
   });
 
+  it('reports the newest checkpoint with its root altered as not validly signed and its root as not the log\'s, and falls back to the one before it (20 leaves)', async () => {
+    const file = tampered(full.file, (db) => {
+      const newest = db.prepare('SELECT position, data FROM events WHERE stream = ? ORDER BY position DESC LIMIT 1').get(CHECKPOINTS_STREAM) as { position: number; data: Buffer };
+      const lines = newest.data.toString('utf8').split('\n');
+      lines[2] = Buffer.alloc(32, 7).toString('base64');
+      db.prepare('UPDATE events SET data = ? WHERE position = ?').run(Buffer.from(lines.join('\n')), newest.position);
+    });
+    const v = await verifyFile(file);
+    expect(codes(v)).toEqual(['checkpoint-signature', 'root-mismatch']);
+    expect(v.report.checkpoint?.size).toBe(20);
+  });
+
   it('reports an entry replayed from another ledger of the same operator, which every key would accept, as malformed', async () => {
     const other = await signEntry(
-      { v: 1, ledger: 'other', chain: 'decisions-cus_7', seq: 0, prev: null, time: '2026-04-01T02:00:00.000Z', type: 'decision', signer: reasoner.did, body: { decisionId: 'x', decisionPoint: 'p', trigger: { eventId: 'x' } } },
+      { v: 1, ledger: 'other', chain: 'decisions-cus_7', seq: 0, prev: null, time: '2026-04-01T02:00:00.000Z', type: 'decision', signer: reasoner.did, body: decisionBody('x', 1) },
       reasoner,
     );
     const file = join(scratch, `${randomUUID()}.db`);
@@ -359,6 +388,112 @@ describe('tampering with a ledger in its store is detected, with the exact failu
   });
 });
 
+/**
+ * The full ledger with `forge` appending to it, notarised again: a checkpoint covers the forged
+ * entry, as if it had been written through the operator's own keys and notary.
+ */
+async function extendedBy(forge: (writer: ChainWriter, store: SqliteEventStore) => Promise<unknown>): Promise<LedgerUnderTest> {
+  const ledger = new LedgerUnderTest('2026-04-05T00:00:00.000Z');
+  extendedLedgers.push(ledger);
+  copyFileSync(full.file, ledger.file);
+  const writer = await ledger.open();
+  await forge(writer, ledger.store);
+  await ledger.notarise();
+  await ledger.close();
+  return ledger;
+}
+
+/** The verdicts on a ledger from its store, and from the `--all` bundle `arbiter audit export` writes of it. */
+async function verifyStoreAndBundle(ledger: LedgerUnderTest): Promise<LedgerVerification[]> {
+  const store = new SqliteEventStore(ledger.file);
+  const out = join(ledger.dir, 'all.json');
+  try {
+    await exportBundle(store, { scope: { all: true }, out });
+  } finally {
+    await store.close();
+  }
+  return [await verifyFile(ledger.file), await verifyLedger(bundleSource(out), { trustRoot: root.did, workers: 0 })];
+}
+
+/** Each verdict fails exactly once, with `code`, at the given entry. */
+function expectOnlyFailure(verdicts: LedgerVerification[], code: FailureCode, at: { chain: string; seq: number; leaf: number }, message?: RegExp): void {
+  for (const v of verdicts) {
+    expect(v.report.failures).toEqual([expect.objectContaining({ code, ...at, ...(message ? { message: expect.stringMatching(message) } : {}) })]);
+  }
+}
+
+/** An entry appended after the head of `chain`, signed over bytes in which `raw` replaces the string `placeholder`. */
+async function appendRawSigned(store: SqliteEventStore, chain: string, body: LedgerRecord['body'], placeholder: string, raw: string): Promise<void> {
+  let head: LedgerRecord | undefined;
+  for await (const event of store.readStream(chain)) head = JSON.parse(Buffer.from(event.data).toString('utf8')) as LedgerRecord;
+  const entry = { v: 1 as const, ledger: 'acme', chain, seq: head!.seq + 1, prev: head!.hash, time: '2026-04-05T00:00:00.000Z', type: 'decision' as const, signer: reasoner.did, body };
+  const input = Buffer.from(canonicalize(entry).replace(placeholder, raw));
+  const sig = Buffer.from(await reasoner.sign(input)).toString('base64url');
+  const text = canonicalize({ ...entry, hash: sha256Hex(input), sig }).replace(placeholder, raw);
+  await store.append(chain, [{ id: randomUUID(), type: ledgerEventType('decision'), data: Buffer.from(text) }], BigInt(head!.seq));
+}
+
+const policyBody = (document: LedgerRecord['body'], digest = sha256Hex(canonicalBytes(document))) => ({ policyId: 'disputes', version: 2, digest, document });
+
+describe('validly signed and notarised entries that break LEDGER-SPEC §1–§4 are detected, in the store and in a bundle, with the exact failure code', () => {
+  const at32 = (chain: string, seq: number) => ({ chain, seq, leaf: 32 });
+
+  it('reports a policy whose body.digest is not the SHA-256 of its document as a hash mismatch', async () => {
+    const ledger = await extendedBy((writer) =>
+      writer.append({ chain: 'policies', type: 'policy', signer: reasoner, eventId: randomUUID(), body: policyBody({ refundLimitCents: 50_000 }, sha256Hex(canonicalBytes({ refundLimitCents: 5_000 }))) }),
+    );
+    expectOnlyFailure(await verifyStoreAndBundle(ledger), 'hash-mismatch', at32('policies', 0), /body\.digest/);
+  }, 30_000);
+
+  it('reports a review that names its decision with another entry\'s hash as a broken link, and accepts the review beside it that names the right one', async () => {
+    const named = JSON.parse(readRecord(full.file, 'decisions-cus_1', 3).toString('utf8')) as LedgerRecord;
+    const next = JSON.parse(readRecord(full.file, 'decisions-cus_1', 4).toString('utf8')) as LedgerRecord;
+    const review = (hash: string) => ({ decision: { chain: 'decisions-cus_1', seq: 3, hash }, reviewer: 'ops-anna', verdict: 'override', action: { type: 'refund', params: { refundCents: 700 } }, note: 'receipt checked' });
+    const ledger = await extendedBy(async (writer) => {
+      await writer.append({ chain: 'decisions-cus_1', type: 'review', signer: reasoner, eventId: randomUUID(), body: review(named.hash) });
+      await writer.append({ chain: 'decisions-cus_1', type: 'review', signer: reasoner, eventId: randomUUID(), body: review(next.hash) });
+    });
+    expectOnlyFailure(await verifyStoreAndBundle(ledger), 'broken-link', { chain: 'decisions-cus_1', seq: 11, leaf: 33 }, new RegExp(`that entry's hash is ${named.hash}`));
+  }, 30_000);
+
+  it('reports a policy entry in a decisions chain as malformed: §3 keeps each type in its chains', async () => {
+    const ledger = await extendedBy((writer) =>
+      writer.append({ chain: 'decisions-cus_1', type: 'policy', signer: reasoner, eventId: randomUUID(), body: policyBody({ refundLimitCents: 50_000 }) }),
+    );
+    expectOnlyFailure(await verifyStoreAndBundle(ledger), 'malformed', at32('decisions-cus_1', 10), /type policy does not belong in chain decisions-cus_1/);
+  }, 30_000);
+
+  it('reports an approved decision without an action as malformed: action is null only while escalated', async () => {
+    const ledger = await extendedBy((writer) =>
+      writer.append({ chain: 'decisions-cus_2', type: 'decision', signer: reasoner, eventId: randomUUID(), body: { ...decisionBody('null-action', 0), action: null } }),
+    );
+    expectOnlyFailure(await verifyStoreAndBundle(ledger), 'malformed', at32('decisions-cus_2', 10), /body\.action is null but the outcome is approved/);
+  }, 30_000);
+
+  it('reports a decision holding the noncharacter U+FFFF, which no writer can sign, as malformed', async () => {
+    const ledger = await extendedBy((_writer, store) => appendRawSigned(store, 'decisions-cus_0', { ...decisionBody('nonchar', 1), note: 'NONCHARACTER' }, 'NONCHARACTER', 'refund \uffff now'));
+    expectOnlyFailure(await verifyStoreAndBundle(ledger), 'malformed', at32('decisions-cus_0', 10), /noncharacter U\+FFFF/);
+  }, 30_000);
+
+  it.each([
+    ['a decisionId that is not a UUID', { ...decisionBody('not-a-uuid', 1), decisionId: 'dispute-7' }, /body\.decisionId is not a UUID/],
+    ['no trigger at all', Object.fromEntries(Object.entries(decisionBody('no-trigger', 1)).filter(([name]) => name !== 'trigger')), /body\.trigger is missing/],
+  ])('reports a decision with %s as malformed: §4 names what every verifier may rely on', async (_why, body, message) => {
+    const ledger = await extendedBy((writer) => writer.append({ chain: 'decisions-cus_2', type: 'decision', signer: reasoner, eventId: randomUUID(), body }));
+    expectOnlyFailure(await verifyStoreAndBundle(ledger), 'malformed', at32('decisions-cus_2', 10), message);
+  }, 30_000);
+
+  it('reports a decision dated 30 February, a time that names no instant, as malformed', async () => {
+    const ledger = await extendedBy(async (_writer, store) => {
+      const head = JSON.parse(readRecord(full.file, 'decisions-cus_2', 9).toString('utf8')) as LedgerRecord;
+      const entry = { ...entryOf(head), seq: 10, prev: head.hash, time: '2026-02-30T10:00:00.000Z', body: decisionBody('february', 1) };
+      const forged = await signEntry(entry, reasoner);
+      await store.append('decisions-cus_2', [{ id: randomUUID(), type: ledgerEventType('decision'), data: Buffer.from(canonicalize(forged)) }], 9n);
+    });
+    expectOnlyFailure(await verifyStoreAndBundle(ledger), 'malformed', at32('decisions-cus_2', 10), /time "2026-02-30T10:00:00.000Z"/);
+  }, 30_000);
+});
+
 function readRecord(file: string, stream: string, revision: number): Buffer {
   const db = new Database(file, { readonly: true });
   try {
@@ -409,6 +544,14 @@ describe('tampering with a proof bundle is detected, with the exact failure code
     const text = customer.replace(/(\{"leaf":\d+,"record":\{[^\n]*"chain":"decisions-cus_1"[^\n]*"seq":0,[^\n]*\}),"proof":\[[^\]]*\]\}/, '$1}');
     expect(text).not.toBe(customer);
     expect(codes(await verifyBundle(text))).toEqual(['inclusion-proof']);
+  });
+
+  it('reports a checkpoint whose root was altered as not validly signed, and its root as not the one the entries hash to', async () => {
+    const bundle = JSON.parse(readFileSync(join(bundles, 'all.json'), 'utf8')) as { checkpoint: string };
+    const lines = bundle.checkpoint.split('\n');
+    lines[2] = Buffer.alloc(32, 7).toString('base64');
+    bundle.checkpoint = lines.join('\n');
+    expect(codes(await verifyBundle(JSON.stringify(bundle)))).toEqual(['checkpoint-signature', 'root-mismatch']);
   });
 
   it('reports a full bundle cut short as truncated', async () => {
