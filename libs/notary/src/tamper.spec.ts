@@ -270,7 +270,7 @@ describe('tampering with a ledger in its store is detected, with the exact failu
     expect(v.report.failures.find((f) => f.code === 'unknown-signer')).toMatchObject({ chain: 'decisions-cus_0', seq: 9 });
   });
 
-  it('reports a forgery under a small-order key (R = identity, S = 0) as a weak key', async () => {
+  it('reports a forgery under a small-order key (R = identity, S = 0) as a weak key, which the root never registered', async () => {
     const identity = new Uint8Array(32);
     identity[0] = 1;
     const head = JSON.parse(readRecord(full.file, 'decisions-cus_1', 9).toString('utf8')) as LedgerRecord;
@@ -284,8 +284,8 @@ describe('tampering with a ledger in its store is detected, with the exact failu
     await store.append('decisions-cus_1', [{ id: randomUUID(), type: ledgerEventType('decision'), data: Buffer.from(canonicalize(forged)) }], 9n);
     await store.close();
     const v = await verifyFile(file);
-    expect(codes(v)).toEqual(['weak-key']);
-    expect(v.report.failures[0]).toMatchObject({ chain: 'decisions-cus_1', seq: 10, leaf: 32 });
+    expect(codes(v)).toEqual(['unknown-signer', 'weak-key']);
+    expect(v.report.failures.every((f) => f.chain === 'decisions-cus_1' && f.seq === 10 && f.leaf === 32)).toBe(true);
   });
 
   it('reports duplicate member names as malformed, and only that', async () => {
@@ -296,6 +296,14 @@ describe('tampering with a ledger in its store is detected, with the exact failu
     const v = await verifyFile(file);
     expect(codes(v)).toEqual(['malformed']);
     expect(v.report.failures[0].message).toMatch(/duplicate member name "action"/);
+  });
+
+  it('reports a malformed entry re-signed by a key the root never registered as malformed and as an unknown signer', async () => {
+    const original = JSON.parse(readRecord(full.file, 'decisions-cus_0', 9).toString('utf8')) as LedgerRecord;
+    const forged = await resign({ ...original, body: { ...original.body, decisionId: 'not-a-uuid' } }, newSigner('reasoner'));
+    const v = await verifyFile(tampered(full.file, (db) => void setData(db, rowAt(db, 'decisions-cus_0', 9), canonicalize(forged))));
+    expect(codes(v)).toEqual(['malformed', 'root-mismatch', 'unknown-signer']);
+    expect(v.report.failures.filter((f) => f.code !== 'root-mismatch').every((f) => f.chain === 'decisions-cus_0' && f.seq === 9)).toBe(true);
   });
 
   it('reports a non-integer number as malformed, and only that', async () => {

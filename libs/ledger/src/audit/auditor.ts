@@ -8,7 +8,9 @@ import { MerkleFrontier } from '../merkle/frontier';
 import { verifyConsistency, verifyInclusion } from '../merkle/proofs';
 import { hashesEqual } from '../merkle/tree-hash';
 import { KeyRegistry } from '../key-registry';
+import { isLedgerTime } from '../record';
 import { EntryHashes } from './entry-hashes';
+import { didKeyProblem } from './entry-shape';
 import type { LeafCheck, ReviewedDecision } from './leaf-check';
 import type { Failure, FailureCode, VerificationReport } from './report';
 
@@ -190,6 +192,7 @@ export class LedgerAuditor {
     this.lastLeaf = Math.max(this.lastLeaf, leaf);
     if (check.malformed) {
       this.fail('malformed', at, check.malformed);
+      this.checkMalformedSigner(check, at);
       if (check.chain !== null && check.seq !== null) this.chains.set(check.chain, { seq: check.seq, hash: check.hash });
     } else {
       this.checkRecord(check, at);
@@ -244,21 +247,35 @@ export class LedgerAuditor {
     }
     if (!check.hashOk) this.fail('hash-mismatch', at, 'hash is not the SHA-256 of the signing input');
     if (!check.policyDigestOk) this.fail('hash-mismatch', at, 'body.digest is not the SHA-256 of the JCS form of body.document');
-    // A well-formed entry of chain keys is a key entry, and only there (§3): leaf checks saw to it.
-    if (check.chain === KEYS_CHAIN) return this.checkKeyEntry(check, at);
-    if (check.signature === 'weak-key') return this.fail('weak-key', at, `signer ${check.signer} is not a strong Ed25519 key`);
-    const role = ROLE_FOR_TYPE[check.type as keyof typeof ROLE_FOR_TYPE];
-    const status = this.registry.status(check.signer!, role, check.time!);
-    if (status !== 'valid') this.fail(status, at, `${check.signer} may not sign ${check.type} entries at ${check.time}`);
+    if (check.type === 'key') return this.checkKeyEntry(check, at);
+    if (check.signature === 'weak-key') this.fail('weak-key', at, `signer ${check.signer} is not a strong Ed25519 key`);
+    this.checkSignerStanding(check.type!, check.signer!, check.time!, at);
     if (check.signature === 'invalid') this.fail('bad-signature', at, 'signature does not verify');
   }
 
-  private checkKeyEntry(check: LeafCheck, at: At): void {
-    if (check.signer !== this.options.trustRoot) {
+  /**
+   * §2: may `signer` sign an entry of `type` at `time`? Asked of every entry whose type, signer and
+   * time can be read, well-formed or not: a malformed entry's signer is no more trusted for it.
+   */
+  private checkSignerStanding(type: string, signer: string, time: string, at: At): void {
+    if (type === 'key') {
+      if (signer === this.options.trustRoot) return;
       // A key the root registered is known, but not for this: signer-not-valid, as for any other role it lacks.
-      const known = this.registry.describe(check.signer!).registrations.length > 0;
-      return this.fail(known ? 'signer-not-valid' : 'unknown-signer', at, `key entries must be signed by the trusted root, not by ${check.signer}`);
+      const known = this.registry.describe(signer).registrations.length > 0;
+      return this.fail(known ? 'signer-not-valid' : 'unknown-signer', at, `key entries must be signed by the trusted root, not by ${signer}`);
     }
+    const status = this.registry.status(signer, ROLE_FOR_TYPE[type as keyof typeof ROLE_FOR_TYPE], time);
+    if (status !== 'valid') this.fail(status, at, `${signer} may not sign ${type} entries at ${time}`);
+  }
+
+  private checkMalformedSigner(check: LeafCheck, at: At): void {
+    const { type, signer, time } = check;
+    if (type === null || !(type === 'key' || Object.hasOwn(ROLE_FOR_TYPE, type)) || signer === null || didKeyProblem(signer) || !isLedgerTime(time)) return;
+    this.checkSignerStanding(type, signer, time, at);
+  }
+
+  private checkKeyEntry(check: LeafCheck, at: At): void {
+    if (check.signer !== this.options.trustRoot) return this.checkSignerStanding('key', check.signer!, check.time!, at);
     if (!this.rootStrong) return;
     if (check.signature === 'invalid') this.fail('bad-signature', at, 'signature does not verify');
     const body = check.keyBody as unknown as KeyBody;
