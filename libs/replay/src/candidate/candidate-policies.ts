@@ -7,7 +7,9 @@ export function loadCandidatePolicies(path: string): PolicyBook {
   let directory: boolean;
   try {
     directory = statSync(path).isDirectory();
-  } catch {
+  } catch (e) {
+    // Only a missing path is the user's mistake; anything else (permissions, too many open files) says what it is.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     throw new ReplayError('no-candidate-policies', `no policy file or directory at ${path}`);
   }
   const book = directory ? PolicyBook.load(path) : new PolicyBook([parsePolicy(readFileSync(path, 'utf8'), path)]);
