@@ -11,35 +11,34 @@ import { GroupCommit } from './group-commit';
 import { WalSync } from '@arbiter/sqlite-wal';
 import { STREAM_STATE, createSchema } from './schema';
 
-interface EventRow {
-  position: number | bigint;
-  stream: string;
-  revision: number | bigint;
-  event_id: string;
-  type: string;
-  data: Buffer;
-  metadata: Buffer | null;
-  created: number | bigint;
-  content_type: string | null;
-}
+/**
+ * An event row as the read statements return it: in raw mode, an array in EVENT_COLUMNS order
+ * rather than an object per row, which costs a read of every event its own allocations.
+ * Integers are bigint (defaultSafeIntegers).
+ */
+type EventRow = [position: bigint, stream: string, revision: bigint, eventId: string, type: string, data: Buffer, metadata: Buffer | null, created: bigint, contentType: string | null];
+const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, metadata, created, content_type';
+const POSITION = 0;
+const STREAM = 1;
+const REVISION = 2;
+const TYPE = 4;
 
 const PAGE = 1000;
 /** How often a subscription looks for events appended by another process on the same file. */
 const POLL_MS = 250;
 const LAST_REVISION = BigInt(Number.MAX_SAFE_INTEGER);
 
-function toStored(row: EventRow): StoredEvent {
-  const position = BigInt(row.position);
+function toStored([position, stream, revision, id, type, data, metadata, created, contentType]: EventRow): StoredEvent {
   return {
-    id: row.event_id,
-    stream: row.stream,
-    revision: BigInt(row.revision),
+    id,
+    stream,
+    revision,
     position: { commit: position, prepare: position },
-    type: row.type,
-    data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
-    metadata: row.metadata ? new Uint8Array(row.metadata) : null,
-    contentType: row.content_type === 'application/json' ? 'application/json' : 'application/octet-stream',
-    created: new Date(Number(row.created)),
+    type,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    metadata: metadata ? new Uint8Array(metadata) : null,
+    contentType: contentType === 'application/json' ? 'application/json' : 'application/octet-stream',
+    created: new Date(Number(created)),
   };
 }
 
@@ -178,6 +177,8 @@ export class SqliteEventStore implements EventStore {
    * expected revision, the append is acknowledged again without writing anything.
    */
   private idempotentReplay(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult | null {
+    // A retry repeats every id of the append: one that is not there rules it out, without a lookup per event.
+    if (this.statements.byId.get(stream, events[0].id) === undefined) return null;
     const found = events.map((e) => this.statements.byId.get(stream, e.id));
     if (found.some((f) => f === undefined)) return null;
     const revisions = found.map((f) => BigInt(f!.revision));
@@ -218,17 +219,19 @@ export class SqliteEventStore implements EventStore {
     let remaining = options.maxCount ?? Infinity;
     let cursor = typeof options.from === 'bigint' ? options.from : backwards ? LAST_REVISION : 0n;
     if (!backwards && cursor < row.truncateBefore) cursor = row.truncateBefore;
-    const page = this.db.prepare<[string, bigint, bigint, number], EventRow>(
-      backwards
-        ? 'SELECT * FROM events WHERE stream = ? AND revision <= ? AND revision >= ? ORDER BY revision DESC LIMIT ?'
-        : 'SELECT * FROM events WHERE stream = ? AND revision >= ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
-    );
+    const page = this.db
+      .prepare<[string, bigint, bigint, number], EventRow>(
+        backwards
+          ? `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision <= ? AND revision >= ? ORDER BY revision DESC LIMIT ?`
+          : `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+      )
+      .raw(true);
     while (remaining > 0) {
       const rows = page.all(stream, cursor, row.truncateBefore, Math.min(PAGE, remaining));
       for (const r of rows) yield toStored(r);
       if (rows.length < Math.min(PAGE, remaining)) return;
       remaining -= rows.length;
-      const last = BigInt(rows[rows.length - 1].revision);
+      const last = rows[rows.length - 1][REVISION];
       cursor = backwards ? last - 1n : last + 1n;
     }
   }
@@ -238,18 +241,22 @@ export class SqliteEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     let remaining = options.maxCount ?? Infinity;
     let cursor = options.after && options.after !== 'start' ? options.after.commit : backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n;
-    const page = this.db.prepare<[bigint, number], EventRow>(
-      backwards ? 'SELECT * FROM events WHERE position < ? ORDER BY position DESC LIMIT ?' : 'SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?',
-    );
+    const page = this.db
+      .prepare<[bigint, number], EventRow>(
+        backwards
+          ? `SELECT ${EVENT_COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`
+          : `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
+      )
+      .raw(true);
     while (remaining > 0) {
       const rows = page.all(cursor, PAGE);
       for (const row of rows) {
-        if (!matchesFilter(options.filter, row.stream, row.type)) continue;
+        if (!matchesFilter(options.filter, row[STREAM], row[TYPE])) continue;
         yield toStored(row);
         if (--remaining <= 0) return;
       }
       if (rows.length < PAGE) return;
-      cursor = BigInt(rows[rows.length - 1].position);
+      cursor = rows[rows.length - 1][POSITION];
     }
   }
 
@@ -277,14 +284,16 @@ export class SqliteEventStore implements EventStore {
     close: () => Promise<void>,
   ): AsyncGenerator<StoredEvent> {
     let after = options.after && options.after !== 'start' ? options.after.commit : 0n;
-    const page = this.db.prepare<[bigint, bigint, number], EventRow>('SELECT * FROM events WHERE position > ? AND position <= ? ORDER BY position ASC LIMIT ?');
+    const page = this.db
+      .prepare<[bigint, bigint, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position ASC LIMIT ?`)
+      .raw(true);
     try {
       while (state.open && !this.closed) {
         state.appendedSinceRead = false;
         const rows = page.all(after, this.visibleUpTo(), PAGE);
         for (const row of rows) {
-          after = BigInt(row.position);
-          if (matchesFilter(options.filter, row.stream, row.type)) yield toStored(row);
+          after = row[POSITION];
+          if (matchesFilter(options.filter, row[STREAM], row[TYPE])) yield toStored(row);
           if (!state.open) return;
         }
         if (rows.length === PAGE || state.appendedSinceRead) continue;
