@@ -7,7 +7,7 @@
  * without the `hash` and `sig` members, and the body members a decision check reads are spans of
  * them. Anything else returns null and takes the strict parser, which says exactly what is wrong.
  */
-import { DECISION_FIELDS, DecisionField, DecisionView, Kind } from './entry-shape';
+import { DECISION_FIELDS, DecisionField, DecisionView, Kind, StringFormat } from './entry-shape';
 
 /** Where things are in a canonical record's bytes. Spans are [start, end) byte offsets. */
 export interface CanonicalRecord {
@@ -90,6 +90,8 @@ const notCanonical = new NotCanonical();
 
 class Scanner {
   pos = 0;
+  /** Whether the last string scanned had an escape in it. */
+  escaped = false;
   /** [start, end) of the value of each DECISION_FIELDS member found, -1 where absent. */
   readonly spans = new Int32Array(2 * DECISION_FIELDS.length).fill(-1);
 
@@ -127,6 +129,7 @@ class Scanner {
     const b = this.b;
     const n = b.length;
     let p = this.pos + 1;
+    this.escaped = false;
     while (p < n) {
       const c = b[p];
       // Most string bytes are letters above the backslash: one comparison lets them through.
@@ -142,6 +145,7 @@ class Scanner {
       }
       if (c < 0x20) this.fail();
       if (c === BACKSLASH) {
+        this.escaped = true;
         const e = b[p + 1];
         if (e === Q || e === BACKSLASH || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) p += 2;
         else if (e === 0x75 && b[p + 2] === 0x30 && b[p + 3] === 0x30 && isControlEscape(b[p + 4], b[p + 5])) p += 6;
@@ -200,17 +204,20 @@ class Scanner {
       this.pos++;
       return;
     }
-    let previous: [number, number] | null = null;
+    // The previous member's name, [start, end): names must come in strictly increasing order.
+    let previousStart = -1;
+    let previousEnd = -1;
     for (;;) {
       if (b[this.pos] !== Q) this.fail();
       const nameStart = this.pos + 1;
       this.string();
-      const name: [number, number] = [nameStart, this.pos - 1];
-      if (previous && compareNames(b, previous, name) >= 0) this.fail();
-      previous = name;
+      const nameEnd = this.pos - 1;
+      if (previousStart >= 0 && compareNames(b, previousStart, previousEnd, nameStart, nameEnd) >= 0) this.fail();
+      previousStart = nameStart;
+      previousEnd = nameEnd;
       if (b[this.pos++] !== COLON) this.fail();
       const valueStart = this.pos;
-      const field = fields ? fieldOf(fields, b, name) : -1;
+      const field = fields ? fieldOf(fields, b, nameStart, nameEnd) : -1;
       this.value(depth, field < 0 ? null : fields!.children[field]);
       if (field >= 0) {
         const slot = fields!.slots[field];
@@ -231,7 +238,7 @@ class Scanner {
   plainString(ascii = true): string {
     const start = this.pos;
     this.string();
-    for (let i = start + 1; i < this.pos - 1; i++) if (this.b[i] === BACKSLASH) return JSON.parse(this.text(start, this.pos)) as string;
+    if (this.escaped) return JSON.parse(this.text(start, this.pos)) as string;
     return ascii ? this.view.toString('latin1', start + 1, this.pos - 1) : this.text(start + 1, this.pos - 1);
   }
 
@@ -250,7 +257,7 @@ function isControlEscape(hi: number, lo: number): boolean {
 }
 
 /** The index in `fields` of the member name at [start, end), or -1. */
-function fieldOf(fields: FieldTable, b: Uint8Array, [start, end]: [number, number]): number {
+function fieldOf(fields: FieldTable, b: Uint8Array, start: number, end: number): number {
   const length = end - start;
   next: for (let f = 0; f < fields.names.length; f++) {
     const name = fields.names[f];
@@ -276,22 +283,22 @@ function isNoncharacterAt(b: Uint8Array, p: number): boolean {
  * JCS orders names by UTF-16 code units. For names of plain ASCII that is byte order; names
  * with escapes or non-ASCII characters are decoded and compared as JS strings.
  */
-function compareNames(b: Uint8Array, x: [number, number], y: [number, number]): number {
-  const lx = x[1] - x[0];
-  const ly = y[1] - y[0];
+function compareNames(b: Uint8Array, xs: number, xe: number, ys: number, ye: number): number {
+  const lx = xe - xs;
+  const ly = ye - ys;
   for (let i = 0; i < lx && i < ly; i++) {
-    const cx = b[x[0] + i];
-    const cy = b[y[0] + i];
-    if (cx >= 0x80 || cy >= 0x80 || cx === BACKSLASH || cy === BACKSLASH) return compareDecoded(b, x, y);
+    const cx = b[xs + i];
+    const cy = b[ys + i];
+    if (cx >= 0x80 || cy >= 0x80 || cx === BACKSLASH || cy === BACKSLASH) return compareDecoded(b, xs, xe, ys, ye);
     if (cx !== cy) return cx - cy;
   }
   return lx - ly;
 }
 
-function compareDecoded(b: Uint8Array, x: [number, number], y: [number, number]): number {
-  const decode = ([s, e]: [number, number]) => JSON.parse(Buffer.from(b.buffer, b.byteOffset + s - 1, e - s + 2).toString('utf8')) as string;
-  const a = decode(x);
-  const c = decode(y);
+function compareDecoded(b: Uint8Array, xs: number, xe: number, ys: number, ye: number): number {
+  const decode = (s: number, e: number) => JSON.parse(Buffer.from(b.buffer, b.byteOffset + s - 1, e - s + 2).toString('utf8')) as string;
+  const a = decode(xs, xe);
+  const c = decode(ys, ye);
   return a < c ? -1 : a > c ? 1 : 0;
 }
 
@@ -368,6 +375,29 @@ class SpanView implements DecisionView {
     return this.s.text(start + 1, end - 1);
   }
 
+  /**
+   * On the bytes: canonical text escapes nothing but control characters, which no hex digest or
+   * UUID holds, so a string's form shows in its raw bytes.
+   */
+  is(field: DecisionField, format: StringFormat): boolean {
+    const slot = SLOT[field];
+    const b = this.s.b;
+    const start = this.s.spans[2 * slot] + 1;
+    const length = this.s.spans[2 * slot + 1] - 1 - start;
+    if (format === 'non-empty') return length > 0;
+    if (format === 'hex64') {
+      if (length !== 64) return false;
+      for (let i = start; i < start + 64; i++) if (!isLowerHex(b[i])) return false;
+      return true;
+    }
+    if (length !== 36) return false;
+    for (let i = 0; i < 36; i++) {
+      const c = b[start + i];
+      if (i === 8 || i === 13 || i === 18 || i === 23 ? c !== 0x2d : !isLowerHex(c) && !(c >= 0x41 && c <= 0x46)) return false;
+    }
+    return true;
+  }
+
   /** The canonical JSON of a member, exactly as the record holds it, or null when absent. */
   json(field: DecisionField): string | null {
     const slot = SLOT[field];
@@ -375,6 +405,8 @@ class SpanView implements DecisionView {
     return start < 0 ? null : this.s.text(start, this.s.spans[2 * slot + 1]);
   }
 }
+
+const isLowerHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);
 
 let scratch = new Uint8Array(64 * 1024);
 

@@ -49,15 +49,27 @@ export const DECISION_FIELDS = [
 ] as const;
 export type DecisionField = (typeof DECISION_FIELDS)[number];
 
+/** What a string member of a decision body must look like. */
+export type StringFormat = 'non-empty' | 'hex64' | 'uuid';
+
+const FORMAT: Record<StringFormat, { test: (s: string) => boolean; problem: string }> = {
+  'non-empty': { test: (s) => s.length > 0, problem: 'is missing or not a non-empty string' },
+  hex64: { test: (s) => HEX64.test(s), problem: 'is not a lowercase hex SHA-256' },
+  uuid: { test: (s) => UUID.test(s), problem: 'is not a UUID' },
+};
+
 /**
- * A decision body as the check reads it: the kind of each member of DECISION_FIELDS, and the
- * text of those that are strings. The verifier's fast path answers from spans of the record's
- * bytes, without a parse tree; the strict path from the parsed body.
+ * A decision body as the check reads it: the kind of each member of DECISION_FIELDS, the form
+ * and text of those that are strings. The verifier's fast path answers from spans of the
+ * record's bytes, without a parse tree or a string for every member; the strict path from the
+ * parsed body.
  */
 export interface DecisionView {
   kind(field: DecisionField): Kind;
   /** Only for a member whose kind is `string`. */
   text(field: DecisionField): string;
+  /** Only for a member whose kind is `string`: whether it has the format. */
+  is(field: DecisionField, format: StringFormat): boolean;
 }
 
 function kindOf(value: Json | undefined): Kind {
@@ -77,7 +89,7 @@ export function objectDecisionView(body: { [key: string]: Json }): DecisionView 
     const name = field.slice(dot + 1);
     return Object.hasOwn(parent, name) ? parent[name] : undefined;
   };
-  return { kind: (field) => kindOf(get(field)), text: (field) => get(field) as string };
+  return { kind: (field) => kindOf(get(field)), text: (field) => get(field) as string, is: (field, format) => FORMAT[format].test(get(field) as string) };
 }
 
 class Problems {
@@ -88,11 +100,11 @@ class Problems {
   }
 
   nonEmptyString(what: string, kind: Kind, text: () => string): void {
-    if (kind !== 'string' || text().length === 0) this.add(`${what} is missing or not a non-empty string`);
+    if (kind !== 'string' || !FORMAT['non-empty'].test(text())) this.add(`${what} ${FORMAT['non-empty'].problem}`);
   }
 
   hex64(what: string, kind: Kind, text: () => string): void {
-    if (kind !== 'string' || !HEX64.test(text())) this.add(`${what} is not a lowercase hex SHA-256`);
+    if (kind !== 'string' || !FORMAT.hex64.test(text())) this.add(`${what} ${FORMAT.hex64.problem}`);
   }
 
   present(what: string, kind: Kind): void {
@@ -106,53 +118,63 @@ class Problems {
   }
 }
 
+function requireString(v: DecisionView, out: string[], field: DecisionField, format: StringFormat = 'non-empty'): void {
+  if (v.kind(field) !== 'string' || !v.is(field, format)) out.push(`body.${field} ${FORMAT[format].problem}`);
+}
+
+function requireObject(v: DecisionView, out: string[], field: DecisionField): boolean {
+  if (v.kind(field) === 'object') return true;
+  out.push(`body.${field} is missing or not an object`);
+  return false;
+}
+
+function requirePresent(v: DecisionView, out: string[], field: DecisionField): void {
+  if (v.kind(field) === 'absent') out.push(`missing member "body.${field}"`);
+}
+
 /** §4 decision: decisionId (UUID), decisionPoint, trigger, policy, context, reasoner, proposal, verdict, action. */
 export function decisionBodyProblems(v: DecisionView): string[] {
-  const p = new Problems();
-  const str = (field: DecisionField) => p.nonEmptyString(`body.${field}`, v.kind(field), () => v.text(field));
-  const hex = (field: DecisionField) => p.hex64(`body.${field}`, v.kind(field), () => v.text(field));
-  const obj = (field: DecisionField) => p.object(`body.${field}`, v.kind(field));
-
-  if (v.kind('decisionId') !== 'string' || !UUID.test(v.text('decisionId'))) p.add('body.decisionId is not a UUID');
-  str('decisionPoint');
-  if (obj('trigger')) {
-    str('trigger.eventId');
-    str('trigger.type');
-    str('trigger.source');
-    hex('trigger.digest');
+  const out: string[] = [];
+  requireString(v, out, 'decisionId', 'uuid');
+  requireString(v, out, 'decisionPoint');
+  if (requireObject(v, out, 'trigger')) {
+    requireString(v, out, 'trigger.eventId');
+    requireString(v, out, 'trigger.type');
+    requireString(v, out, 'trigger.source');
+    requireString(v, out, 'trigger.digest', 'hex64');
   }
-  if (obj('policy')) {
-    str('policy.id');
-    p.present('body.policy.version', v.kind('policy.version'));
-    hex('policy.digest');
+  if (requireObject(v, out, 'policy')) {
+    requireString(v, out, 'policy.id');
+    requirePresent(v, out, 'policy.version');
+    requireString(v, out, 'policy.digest', 'hex64');
   }
-  if (obj('context')) str('context.memoryDigest');
-  if (obj('reasoner')) {
-    str('reasoner.kind');
-    if (v.kind('reasoner.model') !== 'absent') str('reasoner.model');
-    if (v.kind('reasoner.promptDigest') !== 'absent') str('reasoner.promptDigest');
+  if (requireObject(v, out, 'context')) requireString(v, out, 'context.memoryDigest');
+  if (requireObject(v, out, 'reasoner')) {
+    requireString(v, out, 'reasoner.kind');
+    if (v.kind('reasoner.model') !== 'absent') requireString(v, out, 'reasoner.model');
+    if (v.kind('reasoner.promptDigest') !== 'absent') requireString(v, out, 'reasoner.promptDigest');
   }
   const proposal = v.kind('proposal');
-  p.present('body.proposal', proposal);
-  if (proposal !== 'absent' && proposal !== 'null' && proposal !== 'object') p.add('body.proposal is neither an object nor null');
-  const verdict = obj('verdict');
+  requirePresent(v, out, 'proposal');
+  if (proposal !== 'absent' && proposal !== 'null' && proposal !== 'object') out.push('body.proposal is neither an object nor null');
+  const verdict = requireObject(v, out, 'verdict');
   const outcome = verdict ? v.kind('verdict.outcome') : 'absent';
   if (verdict) {
-    if (outcome !== 'string' || !OUTCOMES.includes(v.text('verdict.outcome'))) p.add(`body.verdict.outcome is not one of ${OUTCOMES.join(', ')}`);
-    if (v.kind('verdict.checks') !== 'array') p.add('body.verdict.checks is not an array');
+    if (outcome !== 'string' || !OUTCOMES.includes(v.text('verdict.outcome'))) out.push(`body.verdict.outcome is not one of ${OUTCOMES.join(', ')}`);
+    if (v.kind('verdict.checks') !== 'array') out.push('body.verdict.checks is not an array');
   }
   const action = v.kind('action');
-  p.present('body.action', action);
+  requirePresent(v, out, 'action');
   if (action === 'null') {
     // §4: an action is null only while the decision waits for a human (escalated).
     if (outcome !== 'absent' && !(outcome === 'string' && v.text('verdict.outcome') === 'escalated')) {
-      p.add(`body.action is null but the outcome is ${outcome === 'string' ? v.text('verdict.outcome') : outcome}, not escalated`);
+      out.push(`body.action is null but the outcome is ${outcome === 'string' ? v.text('verdict.outcome') : outcome}, not escalated`);
     }
-  } else if (action !== 'absent' && obj('action')) {
-    str('action.type');
-    p.present('body.action.params', v.kind('action.params'));
+  } else if (action !== 'absent' && requireObject(v, out, 'action')) {
+    requireString(v, out, 'action.type');
+    requirePresent(v, out, 'action.params');
   }
-  return p.list;
+  return out;
 }
 
 type Body = { [key: string]: Json };
