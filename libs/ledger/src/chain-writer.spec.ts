@@ -9,6 +9,7 @@ import { didKeyFromPublicKey } from './crypto/did-key';
 import { generateSecretKey, nativeSigningKey, publicKeyOf, signNative } from './crypto/ed25519';
 import { collectLedgerLeaves } from './read-ledger';
 import { Signer } from './record';
+import { exampleDecisionBody } from './testing';
 import { verifyRecords } from './verify';
 import { MalformedError } from './errors';
 
@@ -41,7 +42,7 @@ describe('writing chains to the event store', () => {
   const decision = (n: number) => ({
     chain: 'decisions-cus_1', type: 'decision' as const, signer: reasoner,
     eventId: `00000000-0000-5000-8000-${String(n).padStart(12, '0')}`,
-    body: { decisionId: `d${n}`, decisionPoint: 'p', trigger: { eventId: `e${n}` } },
+    body: exampleDecisionBody(`e${n}`),
   });
 
   it('two writers racing on one chain never fork it: the loser reads the head back and appends after', async () => {

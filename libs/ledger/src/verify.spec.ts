@@ -3,6 +3,7 @@ import { generateSecretKey, nativeSigningKey, publicKeyOf, signNative } from './
 import { sha256Hex, toBase64Url } from './crypto/hash';
 import { canonicalize, canonicalBytes } from './json/canonical';
 import { Entry, LedgerRecord, Signer, entryOf, signEntry } from './record';
+import { exampleDecisionBody } from './testing';
 import { LeafText, verifyRecords } from './verify';
 
 function newSigner(name: string): Signer {
@@ -36,12 +37,7 @@ describe('verifying records and chains', () => {
   const reasoner = newSigner('reasoner');
   let ledger: LedgerBuilder;
 
-  const decision = (eventId: string, refundCents = 500) => ({
-    decisionId: `d-${eventId}`,
-    decisionPoint: 'dispute.resolution',
-    trigger: { eventId, type: 'dispute.opened', source: 'test', digest: '0'.repeat(64) },
-    action: { type: 'refund', params: { refundCents } },
-  });
+  const decision = (eventId: string, refundCents = 500) => exampleDecisionBody(eventId, { type: 'refund', params: { refundCents } });
 
   beforeEach(async () => {
     ledger = new LedgerBuilder();
@@ -87,7 +83,7 @@ describe('verifying records and chains', () => {
   });
 
   it('reports a key used for a role it was not given', async () => {
-    await ledger.add('policies', 'policy', { policyId: 'p', version: 1, digest: '0'.repeat(64), document: {} }, reasoner);
+    await ledger.add('policies', 'policy', { policyId: 'p', version: 1, digest: sha256Hex(canonicalBytes({})), document: {} }, reasoner);
     expect(codes(verifyRecords(leaves(ledger.records), { trustRoot: root.did }))).toEqual(['signer-not-valid']);
   });
 

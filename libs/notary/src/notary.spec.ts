@@ -9,6 +9,7 @@ import {
   CHECKPOINTS_STREAM, CHECKPOINTS_TOPIC, ChainWriter, Signer, didKeyFromPublicKey, generateSecretKey, nativeSigningKey, parseCheckpoint,
   publicKeyOf, signNative, storeSource, verifyConsistency, verifyInclusion, verifyLedger, ProofRequestError, leafHash,
 } from '@arbiter/ledger';
+import { exampleDecisionBody } from '@arbiter/ledger/testing';
 import { PgliteReadModelStore } from '@arbiter/read-models-pglite';
 import { LedgerProofs } from './ledger-proofs';
 import { MerkleLogStore } from './merkle-log-store';
@@ -60,7 +61,7 @@ describe('the notary', () => {
     for (let i = 0; i < count; i++, n++) {
       await writer.append({
         chain: `decisions-cus_${n % customers}`, type: 'decision', signer: reasoner, eventId: `00000000-0000-5000-8000-${String(n).padStart(12, '0')}`,
-        body: { decisionId: `d${n}`, decisionPoint: 'p', trigger: { eventId: `e${n}` } },
+        body: exampleDecisionBody(`e${n}`),
       });
     }
   };

@@ -1,0 +1,1 @@
+export { exampleDecisionBody } from './decision-body';
