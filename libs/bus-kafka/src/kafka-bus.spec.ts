@@ -15,3 +15,35 @@ describeBusContract('Apache Kafka', async () => {
   };
   return fixture;
 }, { durable: true });
+
+describe('the Kafka bus, closing', () => {
+  /** Sockets this process holds open to the broker. */
+  const brokerSockets = () => {
+    const port = Number(brokers[0].split(':').pop());
+    return (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().filter((h) => (h as { remotePort?: number }).remotePort === port && !(h as { destroyed?: boolean }).destroyed).length;
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('leaves no connection open, even when first uses race each other, so a host process can exit', async () => {
+    const before = brokerSockets();
+    const bus = new KafkaBus({ brokers });
+    const topic = `closing-${Date.now()}`;
+    await Promise.all([
+      bus.publish(topic, [{ key: 'k', value: '1' }]),
+      bus.publish(topic, [{ key: 'k', value: '2' }]),
+      bus.lag('closing', [topic]),
+      bus.lag('closing', [topic]),
+    ]);
+    expect(brokerSockets()).toBeGreaterThan(before);
+    await bus.close();
+    await sleep(200);
+    expect(brokerSockets()).toBe(before);
+  });
+
+  it('refuses work once closed instead of quietly reconnecting', async () => {
+    const bus = new KafkaBus({ brokers });
+    await bus.close();
+    await expect(bus.lag('closing', ['anything'])).rejects.toThrow('closed');
+    await expect(bus.publish('anything', [{ key: 'k', value: 'v' }])).rejects.toThrow('closed');
+  });
+});

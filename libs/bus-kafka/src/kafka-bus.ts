@@ -41,8 +41,11 @@ function toBusMessage(topic: string, partition: number, m: KafkaMessage): BusMes
  */
 export class KafkaBus implements Bus {
   private readonly kafka: Kafka;
-  private admin: Admin | null = null;
-  private producer: Producer | null = null;
+  // Promises, not clients: callers racing to the first use share one connection instead of each
+  // opening one and leaking all but the last.
+  private admin: Promise<Admin> | null = null;
+  private producer: Promise<Producer> | null = null;
+  private closed = false;
   private readonly consumers = new Set<Consumer>();
   private readonly seen = new Map<string, Promise<SeenKeys>>();
   private readonly knownTopics = new Set<string>();
@@ -56,25 +59,28 @@ export class KafkaBus implements Bus {
     });
   }
 
-  private async connectedAdmin(): Promise<Admin> {
+  private connectedAdmin(): Promise<Admin> {
     if (!this.admin) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
+      this.admin = connected(this.kafka.admin());
+      this.admin.catch(() => (this.admin = null));
     }
     return this.admin;
   }
 
-  private async connectedProducer(): Promise<Producer> {
+  private connectedProducer(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      await producer.connect();
-      this.producer = producer;
+      this.producer = connected(this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }));
+      this.producer.catch(() => (this.producer = null));
     }
     return this.producer;
   }
 
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the Kafka bus is closed');
+  }
+
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
+    this.assertOpen();
     if (topics.every((t) => this.knownTopics.has(t.name))) return;
     await createTopicsIfMissing(await this.connectedAdmin(), topics.map((t) => ({ topic: t.name, numPartitions: t.partitions })));
     for (const t of topics) this.knownTopics.add(t.name);
@@ -180,6 +186,7 @@ export class KafkaBus implements Bus {
   }
 
   async lag(group: string, topics: string[]): Promise<bigint> {
+    this.assertOpen();
     const admin = await this.connectedAdmin();
     const committed = await admin.fetchOffsets({ groupId: group, topics });
     let lag = 0n;
@@ -196,10 +203,19 @@ export class KafkaBus implements Bus {
   }
 
   async close(): Promise<void> {
+    // Closed first, so nothing that runs while the consumers drain opens a new connection.
+    this.closed = true;
     await Promise.all([...this.consumers].map((c) => c.stop()));
-    await this.producer?.disconnect();
-    await this.admin?.disconnect();
+    const clients: (Promise<Admin | Producer> | null)[] = [this.producer, this.admin];
     this.producer = null;
     this.admin = null;
+    // Dedupe windows being learnt close their own clients when done.
+    await Promise.allSettled(this.seen.values());
+    await Promise.all(clients.map(async (client) => (await client?.catch(() => null))?.disconnect()));
   }
+}
+
+async function connected<T extends { connect(): Promise<void> }>(client: T): Promise<T> {
+  await client.connect();
+  return client;
 }
