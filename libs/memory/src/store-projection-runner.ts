@@ -41,6 +41,8 @@ export class StoreProjectionRunner {
   private lease: Lease | null = null;
   private buffer: StoredEvent[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** The first failed batch of this follow: no later batch may commit after it (its checkpoint would skip it). */
+  private broken: Error | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastError: Error | null = null;
   private stopped = false;
@@ -96,6 +98,8 @@ export class StoreProjectionRunner {
 
   /** Follows the store from the checkpoint until the subscription ends or a batch fails. */
   private async followOnce(started: () => void): Promise<void> {
+    await this.flushing;
+    this.broken = null;
     this.position = await readCheckpoint(this.options.readModels, this.projection);
     const subscription = this.options.store.subscribeAll({ after: this.position, filter: { eventTypePrefixes: this.options.eventTypePrefixes } });
     this.subscription = subscription;
@@ -105,17 +109,24 @@ export class StoreProjectionRunner {
       void subscription.close();
     });
     started();
+    // One batch commits while the next is read and buffered: the database's work overlaps ours.
+    let committing: Promise<void> = Promise.resolve();
     try {
       for await (const event of subscription) {
         this.buffer.push(event);
-        if (this.buffer.length >= (this.options.batchSize ?? FLUSH_EVERY)) await this.flush();
-        else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_AFTER_MS);
+        if (this.buffer.length >= (this.options.batchSize ?? FLUSH_EVERY)) {
+          await committing;
+          committing = this.flush();
+          committing.catch(() => undefined);
+        } else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_AFTER_MS);
       }
+      await committing;
       await this.flush();
     } finally {
       this.subscription = null;
       await subscription.close();
       this.clearBuffer();
+      await this.flushing;
     }
     if (leaseLost && !this.stopped) {
       this.lease = null;
@@ -130,6 +141,7 @@ export class StoreProjectionRunner {
     const events = this.buffer;
     this.buffer = [];
     const run = this.flushing.then(async () => {
+      if (this.broken) throw this.broken;
       if (events.length === 0) return;
       const last = events[events.length - 1].position;
       await this.options.readModels.transaction(async (tx) => {
@@ -143,6 +155,7 @@ export class StoreProjectionRunner {
     });
     // A failed batch is applied again after the restart from the checkpoint, so later flushes must not run.
     this.flushing = run.catch((e: Error) => {
+      this.broken ??= e;
       this.lastError = e;
       void this.subscription?.close();
     });

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@arbiter/event-store-sqlite';
+import { PgliteReadModelStore } from '@arbiter/read-models-pglite';
+import { memoryMigrations } from './migrations';
+import { StoreProjectionRunner } from './store-projection-runner';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('a store projection', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let readModels: PgliteReadModelStore;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'arbiter-runner-'));
+    store = new SqliteEventStore(join(dir, 'events.db'));
+    readModels = await PgliteReadModelStore.open(join(dir, 'rm'));
+    await readModels.migrate(memoryMigrations);
+    await readModels.query('CREATE TABLE applied (n serial PRIMARY KEY, label text NOT NULL)');
+  });
+  afterAll(async () => {
+    await readModels.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function given(count: number): Promise<string[]> {
+    const labels = Array.from({ length: count }, (_, i) => `e${String(i).padStart(3, '0')}`);
+    for (const label of labels) await store.append(`s-${label}`, [{ id: randomUUID(), type: 'test.thing', data: Buffer.from(label) }], 'no_stream');
+    return labels;
+  }
+
+  it('applies every event exactly once, in store order, when a batch fails while the next one is being read', async () => {
+    const labels = await given(60);
+    let calls = 0;
+    const runner = new StoreProjectionRunner({
+      store,
+      readModels,
+      projection: 'flaky',
+      eventTypePrefixes: ['test.'],
+      batchSize: 10,
+      applyBatch: async (tx, events) => {
+        calls++;
+        for (const e of events) await tx.query('INSERT INTO applied (label) VALUES ($1)', [Buffer.from(e.data).toString('utf8')]);
+        // The second batch fails after writing: its rows must roll back and no later batch may commit past it.
+        if (calls === 2) throw new Error('the database went away');
+      },
+    });
+    await runner.start();
+    try {
+      for (let i = 0; i < 100 && !(await runner.caughtUp()); i++) await sleep(100);
+      expect(await runner.caughtUp()).toBe(true);
+    } finally {
+      await runner.stop();
+    }
+    const rows = await readModels.query<{ label: string }>('SELECT label FROM applied ORDER BY n');
+    expect(rows.map((r) => r.label)).toEqual(labels);
+    expect(calls).toBeGreaterThan(6);
+  });
+});
