@@ -47,6 +47,8 @@ export type HeuristicReason = 'no-model-endpoint' | 'policy-names-no-model' | 'n
  */
 export class DecisionEngine {
   private readonly byTrigger = new Map<string, DecisionPoint[]>();
+  /** Decisions being made in this process, by decision id: a second request for one waits for it instead of asking the model again. */
+  private readonly deciding = new Map<string, Promise<Decided>>();
   private readonly logger: Logger;
 
   constructor(private readonly deps: DecisionEngineDeps) {
@@ -67,8 +69,23 @@ export class DecisionEngine {
 
   async decide(event: DomainEvent, trigger: Omit<TriggerRef, 'eventId' | 'type'>): Promise<Decided[]> {
     const decided: Decided[] = [];
-    for (const point of this.pointsFor(event.type)) decided.push(await this.decideAt(point, event, trigger));
+    for (const point of this.pointsFor(event.type)) decided.push(await this.decideOnce(point, event, trigger));
     return decided;
+  }
+
+  /**
+   * The same trigger can reach the engine twice at once (a service's POST /v1/decisions and the
+   * bus delivering the event it published): the second waits for the first and is told it is a
+   * duplicate, so the model is asked once. Across processes the chain's exact revision still
+   * makes the decision exactly once.
+   */
+  private decideOnce(point: DecisionPoint, event: DomainEvent, trigger: Omit<TriggerRef, 'eventId' | 'type'>): Promise<Decided> {
+    const decisionId = decisionIdFor(event.id, point.id);
+    const running = this.deciding.get(decisionId);
+    if (running) return running.then((d) => ({ ...d, duplicate: true }));
+    const deciding = this.decideAt(point, event, trigger).finally(() => this.deciding.delete(decisionId));
+    this.deciding.set(decisionId, deciding);
+    return deciding;
   }
 
   private async decideAt(point: DecisionPoint, event: DomainEvent, trigger: Omit<TriggerRef, 'eventId' | 'type'>): Promise<Decided> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DECISIONS_TOPIC } from '@arbiter/contracts';
 import { consumeN } from '@arbiter/bus/testing';
+import { FixtureServer, answer } from '@arbiter/reasoner-openai/testing';
 import { decideOverHttp } from './autonomy-helpers';
 import { Running, freshDataDir, startAllInOne } from './harness';
 
@@ -64,5 +65,29 @@ describe('POST /v1/decisions: a service sends a CloudEvent and waits for the dec
       body: JSON.stringify(order('http-6')),
     });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('POST /v1/decisions with a model behind OPENAI_BASE_URL', () => {
+  let running: Running;
+  let model: FixtureServer;
+  beforeAll(async () => {
+    // A slow model: the reasoner consuming the same event from the bus comes by while the HTTP request is still deciding.
+    model = await FixtureServer.start([{ name: 'slow fulfillment', match: { schema: 'order_fulfillment' }, repeat: true, responses: [answer('fulfill.backorder', { promisedDays: 9 }, 7000, 'slow', { delayMs: 1_000 })] }]);
+    running = await startAllInOne(freshDataDir(), { openaiBaseUrl: model.baseURL, openaiApiKey: 'sk-http-test-key' });
+  }, 60_000);
+  afterAll(async () => {
+    await running.close();
+    await model.close();
+  });
+
+  it('asks the model once for an event it is deciding, though the bus hands the same event to the reasoner meanwhile', async () => {
+    const { status, body } = await decideOverHttp(running, order('http-model-1', 'cus_http_model'));
+    expect(status).toBe(200);
+    expect(body.decisions[0].reasoner).toEqual(expect.objectContaining({ kind: 'openai' }));
+    await running.settle();
+    // The only event this instance has seen: every request to the model is about it.
+    expect(model.requests).toHaveLength(1);
+    model.verify();
   });
 });
