@@ -1,7 +1,7 @@
 import type { Clock } from '@arbiter/clock';
 import { ContractViolation, DomainEvent, TriggerRef } from '@arbiter/contracts';
 import { ChainWriter, Json, LedgerRecord, MalformedError, Signer, canonicalize, decisionsChain, ledgerTime, sha256Hex, uuidV5 } from '@arbiter/ledger';
-import type { MemoryReader } from '@arbiter/memory';
+import type { CustomerMemory, MemoryReader } from '@arbiter/memory';
 import { PolicyBook, Verdict, allowedActions, caseBindings, judge } from '@arbiter/policy';
 import { Logger, Metrics, silentLogger } from '@arbiter/telemetry';
 import type { DecisionPoint, ReasonerResult, ReasoningInput } from './decision-point';
@@ -20,6 +20,17 @@ export interface DecisionEngineDeps {
   reasoner?: Reasoner;
   logger?: Logger;
   metrics?: Metrics;
+  /**
+   * The case to decide on, when it is already known: a shadow deciding on exactly the memory and
+   * facts the live decision saw, so the two differ by policy alone. Null: gather them here.
+   */
+  caseOf?: (decisionId: string) => Promise<RecordedCase | null>;
+}
+
+/** The memory and facts a decision was made on, as its ledger entry records them. */
+export interface RecordedCase {
+  memory: CustomerMemory;
+  facts: { [key: string]: Json };
 }
 
 export interface Decided {
@@ -107,9 +118,10 @@ export class DecisionEngine {
       if (e instanceof MalformedError) throw new ContractViolation(`event is not I-JSON: ${e.message}`);
       throw e;
     }
+    const given = await this.deps.caseOf?.(decisionId);
     // Memory as of the trigger, without it: the same case whether or not the projector has already seen the event.
-    const memory = await this.deps.memory.customerMemory(subject, { asOf: event.time ?? ledgerTime(this.deps.clock.now()), excludeEventId: event.id, sections: point.memory });
-    const facts = await point.gatherFacts(typed, this.deps.memory, memory);
+    const memory = given?.memory ?? (await this.deps.memory.customerMemory(subject, { asOf: event.time ?? ledgerTime(this.deps.clock.now()), excludeEventId: event.id, sections: point.memory }));
+    const facts = given?.facts ?? (await point.gatherFacts(typed, this.deps.memory, memory));
     const bindings = caseBindings(policy.document, { event, memory, facts });
     const allowed = allowedActions(policy, bindings);
     const input: ReasoningInput = { event, memory, facts, policy, allowed };

@@ -3,7 +3,7 @@ import { ContractViolation, DomainEvent, decodeDomainEvent, domainTopics } from 
 import { StreamNotFoundError } from '@arbiter/event-store';
 import { LedgerRecord, uuidV5 } from '@arbiter/ledger';
 import { PolicyBook } from '@arbiter/policy';
-import { Decided, DecisionEngine, decisionPoints } from '@arbiter/reasoning';
+import { Decided, DecisionEngine, RecordedCase, decisionPoints } from '@arbiter/reasoning';
 import { Logger, Metrics, silentLogger } from '@arbiter/telemetry';
 import { replayModelReasoner } from '../analysts/sandbox';
 import type { ArbiterCore } from '../arbiter-core';
@@ -22,6 +22,9 @@ const COMPARISON_TYPE = 'arbiter.shadow.comparison';
 const MATCH_EVERY_MS = 250;
 /** A shadow decision whose live counterpart has not appeared by then is given up on (the live side may not decide that point). */
 const GIVE_UP_AFTER_MS = 10 * 60_000;
+/** How long a shadow decision waits for the live one's case before gathering its own. */
+const LIVE_CASE_WAIT_MS = 30_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ShadowStatus {
   enabled: true;
@@ -50,6 +53,7 @@ export class ShadowMode {
   private timer: NodeJS.Timeout | null = null;
   private matching: Promise<void> = Promise.resolve();
   private readonly waiting = new Map<string, { record: LedgerRecord; since: number }>();
+  private stopping = false;
 
   private constructor(
     private readonly core: ArbiterCore,
@@ -64,7 +68,10 @@ export class ShadowMode {
     const policies = PolicyBook.load(policiesDir);
     const { platform } = core;
     const ledger = await openShadowLedger(platform, policies);
+    let shadow: ShadowMode | null = null;
     const engine = new DecisionEngine({
+      // The memory and facts the live decision recorded: the shadow differs from it by policy alone, not by when it ran.
+      caseOf: (decisionId) => shadow?.liveCase(decisionId) ?? Promise.resolve(null),
       writer: ledger.writer,
       policies,
       points: decisionPoints,
@@ -76,7 +83,7 @@ export class ShadowMode {
       // Metrics of its own: the live decision counters and latencies must count live decisions only.
       metrics: new Metrics(),
     });
-    const shadow = new ShadowMode(core, ledger, policies, engine, await restoreTally(ledger), logger);
+    shadow = new ShadowMode(core, ledger, policies, engine, await restoreTally(ledger), logger);
     shadow.consumer = consumeWithRestarts(
       platform.bus,
       { group: shadowGroup(platform.config.ledgerId), topics: domainTopics, eachBatch: (batch) => shadow.decide(batch) },
@@ -88,6 +95,7 @@ export class ShadowMode {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.consumer?.stop();
@@ -122,6 +130,20 @@ export class ShadowMode {
       points,
       recentDisagreements: this.tally.recentDisagreements(recent),
     };
+  }
+
+  /** The case the live decision was made on, once it is in the audit views; null when it does not come in time. */
+  private async liveCase(decisionId: string): Promise<RecordedCase | null> {
+    const deadline = Date.now() + LIVE_CASE_WAIT_MS;
+    for (;;) {
+      const rows = await this.core.platform.readModels.query<{ record: string }>('SELECT record FROM decisions WHERE decision_id = $1', [decisionId]);
+      if (rows.length > 0) {
+        const context = (JSON.parse(String(rows[0].record)) as LedgerRecord).body.context as Partial<RecordedCase> | undefined;
+        return context?.memory && context.facts ? { memory: context.memory, facts: context.facts } : null;
+      }
+      if (this.stopping || Date.now() > deadline) return null;
+      await sleep(50);
+    }
   }
 
   private async decide(batch: Batch): Promise<void> {
