@@ -24,7 +24,7 @@ export interface DecisionEngineDeps {
    * The case to decide on, when it is already known: a shadow deciding on exactly the memory and
    * facts the live decision saw, so the two differ by policy alone. Null: gather them here.
    */
-  caseOf?: (decisionId: string) => Promise<RecordedCase | null>;
+  caseOf?: (decisionId: string, decisionPoint: string) => Promise<RecordedCase | null>;
 }
 
 /** The memory and facts a decision was made on, as its ledger entry records them. */
@@ -118,7 +118,7 @@ export class DecisionEngine {
       if (e instanceof MalformedError) throw new ContractViolation(`event is not I-JSON: ${e.message}`);
       throw e;
     }
-    const given = await this.deps.caseOf?.(decisionId);
+    const given = await this.deps.caseOf?.(decisionId, point.id);
     // Memory as of the trigger, without it: the same case whether or not the projector has already seen the event.
     const memory = given?.memory ?? (await this.deps.memory.customerMemory(subject, { asOf: event.time ?? ledgerTime(this.deps.clock.now()), excludeEventId: event.id, sections: point.memory }));
     const facts = given?.facts ?? (await point.gatherFacts(typed, this.deps.memory, memory));

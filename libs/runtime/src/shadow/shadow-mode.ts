@@ -71,7 +71,7 @@ export class ShadowMode {
     let shadow: ShadowMode | null = null;
     const engine = new DecisionEngine({
       // The memory and facts the live decision recorded: the shadow differs from it by policy alone, not by when it ran.
-      caseOf: (decisionId) => shadow?.liveCase(decisionId) ?? Promise.resolve(null),
+      caseOf: (decisionId, point) => shadow?.liveCase(decisionId, point) ?? Promise.resolve(null),
       writer: ledger.writer,
       policies,
       points: decisionPoints,
@@ -132,8 +132,10 @@ export class ShadowMode {
     };
   }
 
-  /** The case the live decision was made on, once it is in the audit views; null when it does not come in time. */
-  private async liveCase(decisionId: string): Promise<RecordedCase | null> {
+  /** The case the live decision was made on, once it is in the audit views; null when it does not come in time or never will. */
+  private async liveCase(decisionId: string, point: string): Promise<RecordedCase | null> {
+    // No live policy governs the point: there is no live decision to wait for.
+    if (!this.core.policies.forPoint(point)) return null;
     const deadline = Date.now() + LIVE_CASE_WAIT_MS;
     for (;;) {
       const rows = await this.core.platform.readModels.query<{ record: string }>('SELECT record FROM decisions WHERE decision_id = $1', [decisionId]);
