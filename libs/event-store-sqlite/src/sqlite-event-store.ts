@@ -26,7 +26,8 @@ const TYPE = 4;
 const PAGE = 1000;
 /** How often a subscription looks for events appended by another process on the same file. */
 const POLL_MS = 250;
-const LAST_REVISION = BigInt(Number.MAX_SAFE_INTEGER);
+/** Beyond any revision or position the store hands out. */
+const BEYOND_ALL = BigInt(Number.MAX_SAFE_INTEGER);
 
 function toStored([position, stream, revision, id, type, data, metadata, created, contentType]: EventRow): StoredEvent {
   return {
@@ -53,8 +54,6 @@ export interface SqliteEventStoreOptions {
    */
   synchronous?: 'FULL' | 'NORMAL';
 }
-
-const EVERYTHING = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * The embedded event store: SQLite in WAL mode, one row per event, the global position as
@@ -124,7 +123,7 @@ export class SqliteEventStore implements EventStore {
    * last durable one; otherwise everything (including what writers in other processes synced).
    */
   private visibleUpTo(): bigint {
-    return this.committedUpTo > this.durableUpTo ? this.durableUpTo : EVERYTHING;
+    return this.committedUpTo > this.durableUpTo ? this.durableUpTo : BEYOND_ALL;
   }
 
   /** Each append runs in a savepoint of a group commit: concurrent appends share one sync to disk. */
@@ -178,8 +177,9 @@ export class SqliteEventStore implements EventStore {
    */
   private idempotentReplay(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendResult | null {
     // A retry repeats every id of the append: one that is not there rules it out, without a lookup per event.
-    if (this.statements.byId.get(stream, events[0].id) === undefined) return null;
-    const found = events.map((e) => this.statements.byId.get(stream, e.id));
+    const first = this.statements.byId.get(stream, events[0].id);
+    if (first === undefined) return null;
+    const found = [first, ...events.slice(1).map((e) => this.statements.byId.get(stream, e.id))];
     if (found.some((f) => f === undefined)) return null;
     const revisions = found.map((f) => BigInt(f!.revision));
     const start = typeof expected === 'bigint' ? expected + 1n : expected === 'no_stream' ? 0n : revisions[0];
@@ -217,7 +217,7 @@ export class SqliteEventStore implements EventStore {
     // Forwards from the end there is nothing to read, as in EventStoreDB.
     if (!backwards && options.from === 'end') return;
     let remaining = options.maxCount ?? Infinity;
-    let cursor = typeof options.from === 'bigint' ? options.from : backwards ? LAST_REVISION : 0n;
+    let cursor = typeof options.from === 'bigint' ? options.from : backwards ? BEYOND_ALL : 0n;
     if (!backwards && cursor < row.truncateBefore) cursor = row.truncateBefore;
     const page = this.db
       .prepare<[string, bigint, bigint, number], EventRow>(
@@ -240,7 +240,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const backwards = options.direction === 'backwards';
     let remaining = options.maxCount ?? Infinity;
-    let cursor = options.after && options.after !== 'start' ? options.after.commit : backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n;
+    let cursor = options.after && options.after !== 'start' ? options.after.commit : backwards ? BEYOND_ALL : 0n;
     const page = this.db
       .prepare<[bigint, number], EventRow>(
         backwards

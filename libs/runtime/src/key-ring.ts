@@ -31,7 +31,8 @@ export function keyRevocationId(did: string, name: string): string {
   return uuidV5(`key\nrevoke\n${name}\n${did}`);
 }
 
-async function register(writer: ChainWriter, root: Signer, key: Signer, roles: Role[], now: Date): Promise<void> {
+/** Registers `key` under its own name in chain `keys`, signed by `root`; registering it again is the same entry. */
+export async function registerServiceKey(writer: ChainWriter, root: Signer, key: Signer, roles: Role[], now: Date): Promise<void> {
   const body: KeyBody = { action: 'register', key: key.did, name: key.name, roles, notBefore: ledgerTime(now), notAfter: null };
   await writer.append({ chain: KEYS_CHAIN, type: 'key', body, eventId: keyRegistrationId(key.did, key.name), signer: root });
 }
@@ -67,7 +68,7 @@ export async function bootstrapKeys(platform: Platform, writer: ChainWriter): Pr
     const devRoot = await platform.keys.signer('root');
     writeFileSync(join(platform.dataDir, 'keys', 'root.did'), devRoot.did + '\n');
     const now = platform.clock.now();
-    for (const { name, roles } of SERVICE_KEYS) await register(writer, devRoot, signers[name], roles, now);
+    for (const { name, roles } of SERVICE_KEYS) await registerServiceKey(writer, devRoot, signers[name], roles, now);
     root = devRoot.did;
   }
   await assertKeysRegistered(platform, root, signers);

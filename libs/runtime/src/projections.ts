@@ -1,4 +1,4 @@
-import { REBUILDABLE_PROJECTIONS, RebuildProgress, RebuildReport, RebuildableProjection, rebuildProjection } from '@arbiter/memory';
+import { REBUILDABLE_PROJECTIONS, RebuildProgress, RebuildReport, RebuildableProjection, rebuildProjection, rebuildableProjection } from '@arbiter/memory';
 import { silentLogger } from '@arbiter/telemetry';
 import { ArbiterConfig, ConfigError } from './config';
 import { Platform } from './platform';
@@ -6,9 +6,9 @@ import { Platform } from './platform';
 /** The projections `arbiter projections rebuild` knows, or the one named. */
 export function projectionsToRebuild(name?: string): RebuildableProjection[] {
   if (!name) return REBUILDABLE_PROJECTIONS;
-  const found = REBUILDABLE_PROJECTIONS.filter((p) => p.name === name);
-  if (found.length === 0) throw new ConfigError(`there is no projection "${name}"; choose one of ${REBUILDABLE_PROJECTIONS.map((p) => p.name).join(', ')}`);
-  return found;
+  const found = rebuildableProjection(name);
+  if (!found) throw new ConfigError(`there is no projection "${name}"; choose one of ${REBUILDABLE_PROJECTIONS.map((p) => p.name).join(', ')}`);
+  return [found];
 }
 
 /** Rebuilds projections one after the other on the configured store and read models. */

@@ -7,7 +7,7 @@ import {
   publicKeyFromDidKey, storeSource, verifyLedger,
 } from '@arbiter/ledger';
 import { LedgerSourceError, configFromEnv, openLedgerStore } from '@arbiter/runtime';
-import { CliError } from '../output';
+import { CliError, nonNegativeInteger, oneLedgerSource } from '../output';
 
 const VERIFY_HELP = `
 Checks everything LEDGER-SPEC §7 names and reports every failure it finds: I-JSON and record
@@ -41,12 +41,6 @@ function readConsistency(file: string): ConsistencyEvidence {
   } catch (e) {
     throw new CliError(`--consistency ${file}: ${(e as Error).message}`, 2);
   }
-}
-
-function nonNegativeInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`--workers must be 0 or more, not "${value}"`, 2);
-  return n;
 }
 
 function openSource(options: { data?: string; esdb?: string; bundle?: string }): { source: LedgerSource; store: EventStore | null } {
@@ -147,7 +141,7 @@ interface ExportOptions {
 
 async function exportCommand(options: ExportOptions): Promise<void> {
   if (!options.all === !options.customer) throw new CliError('give --all or --customer ID', 2);
-  if (options.data !== undefined && options.esdb !== undefined) throw new CliError('give --data DIR or --esdb URL, not both', 2);
+  oneLedgerSource(options);
   const data = options.data ?? (options.esdb ? undefined : configFromEnv(process.env).dataDir);
   let store: EventStore;
   try {
@@ -185,7 +179,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--json', 'print the LEDGER-SPEC §7 report as one JSON object')
     .option('--witness-dir <dir>', 'keep the last verified checkpoint per log here, and check the next one extends it')
     .option('--consistency <file>', 'a consistency proof from the witnessed checkpoint to the presented one (what GET /v1/ledger/proofs/consistency returns), for a partial bundle')
-    .option('--workers <n>', 'worker threads for signature checks (default: one per core; 0: none)', nonNegativeInteger)
+    .option('--workers <n>', 'worker threads for signature checks (default: one per core; 0: none)', nonNegativeInteger('--workers'))
     .addHelpText('after', VERIFY_HELP)
     .action(verifyCommand);
 

@@ -6,7 +6,7 @@ import type { Position } from '@arbiter/event-store';
 import { decisionPoints } from '@arbiter/reasoning';
 import { EXPORT_KINDS, ExportKind, ReplayError, csvHeader, csvLine, exportRows, ndjsonLine, timeRangeOf } from '@arbiter/replay';
 import { LedgerSourceError, configFromEnv, openAnalystStore } from '@arbiter/runtime';
-import { CliError } from '../output';
+import { CliError, commaList, oneLedgerSource, knownDecisionPoints } from '../output';
 
 const HELP = `
 Writes the archived domain events (CloudEvents, as they came off the topics) and the recorded
@@ -32,15 +32,11 @@ interface ExportOptions {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-
 async function exportCommand(options: ExportOptions): Promise<void> {
   if (!EXPORT_KINDS.includes(options.type as ExportKind)) throw new CliError(`--type must be one of ${EXPORT_KINDS.join(', ')}, not "${options.type}"`, 2);
   if (options.format !== 'ndjson' && options.format !== 'csv') throw new CliError(`--format must be ndjson or csv, not "${options.format}"`, 2);
-  if (options.data !== undefined && options.esdb !== undefined) throw new CliError('give --data DIR or --esdb URL, not both', 2);
-  const known = decisionPoints.map((p) => p.id);
-  const unknown = options.decisionPoint.filter((p) => !known.includes(p));
-  if (unknown.length) throw new CliError(`unknown decision point ${unknown.join(', ')}; known: ${known.join(', ')}`, 2);
+  oneLedgerSource(options);
+  knownDecisionPoints(options.decisionPoint);
   let range;
   let opened: ReturnType<typeof openAnalystStore>;
   try {
@@ -94,8 +90,8 @@ export function registerEventsCommand(program: Command): void {
     .option('--type <kind>', `what to export: ${EXPORT_KINDS.join(', ')}`, 'all')
     .option('--from <time>', 'only what happened at or after this time')
     .option('--to <time>', 'only what happened before this time')
-    .option('--customer <id>', 'only this customer (repeatable, or comma-separated)', collect, [])
-    .option('--decision-point <point>', `only this decision point (repeatable): ${decisionPoints.map((p) => p.id).join(', ')}`, collect, [])
+    .option('--customer <id>', 'only this customer (repeatable, or comma-separated)', commaList, [])
+    .option('--decision-point <point>', `only this decision point (repeatable): ${decisionPoints.map((p) => p.id).join(', ')}`, commaList, [])
     .requiredOption('--format <format>', 'ndjson or csv')
     .requiredOption('--out <file>', 'where to write')
     .option('--json', 'print what was written as JSON')

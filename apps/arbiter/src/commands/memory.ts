@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { LedgerSourceError, configFromEnv, openAnalystStore, openScratchReadModels } from '@arbiter/runtime';
 import { ReplayError, foldHistoryAsOf, knownCustomers, memoryAsOf, parseTime } from '@arbiter/replay';
-import { CliError, positiveInteger } from '../output';
+import { CliError, positiveInteger, commaList, oneLedgerSource } from '../output';
 
 const HELP = `
 Rebuilds customer memory as it stood at a moment: every archived domain event that happened at or
@@ -26,8 +26,6 @@ interface MemoryAsOfOptions {
   limit: number;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-
 async function memoryAsOfCommand(options: MemoryAsOfOptions): Promise<void> {
   let asOf: number;
   try {
@@ -36,7 +34,7 @@ async function memoryAsOfCommand(options: MemoryAsOfOptions): Promise<void> {
     if (e instanceof ReplayError) throw new CliError(e.message, 2);
     throw e;
   }
-  if (options.data !== undefined && options.esdb !== undefined) throw new CliError('give --data DIR or --esdb URL, not both', 2);
+  oneLedgerSource(options);
   let opened: ReturnType<typeof openAnalystStore>;
   try {
     opened = openAnalystStore(options, configFromEnv(process.env, { simulator: 'off' }));
@@ -80,7 +78,7 @@ export function registerMemoryCommand(program: Command): void {
     .command('as-of')
     .description('Rebuild customer memory as it stood at a given time, in a throwaway sandbox, and print it.')
     .requiredOption('--time <time>', 'the moment (ISO 8601, e.g. 2026-06-01T12:00:00Z); events at or before it are folded')
-    .option('--customer <id>', 'print this customer\'s memory (repeatable, or comma-separated)', collect, [])
+    .option('--customer <id>', 'print this customer\'s memory (repeatable, or comma-separated)', commaList, [])
     .option('--data <dir>', 'the data directory to read (default: ARBITER_DATA_DIR or ./data); only read')
     .option('--esdb <url>', 'read EventStoreDB instead of a data directory')
     .option('--limit <n>', 'without --customer: how many customers to list', positiveInteger('--limit'), 50)

@@ -9,7 +9,7 @@ import {
 } from '@arbiter/replay';
 import { LedgerSourceError, configFromEnv, defaultReplaySandbox, openAnalystStore, openReplaySandbox, replayModelReasoner } from '@arbiter/runtime';
 import { silentLogger } from '@arbiter/telemetry';
-import { CliError } from '../output';
+import { CliError, nonNegativeInteger, commaList, oneLedgerSource, knownDecisionPoints } from '../output';
 
 const HELP = `
 What would these policies have done? Every recorded decision (or those the filters keep) is
@@ -54,14 +54,6 @@ interface ReplayCliOptions {
   workers?: number;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
-
-function nonNegativeInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`--workers must be 0 or more, not "${value}"`, 2);
-  return n;
-}
-
 /** Usage errors the replay library raises, as the CLI's exit status 2. */
 function usage<T>(work: () => T): T {
   try {
@@ -81,10 +73,8 @@ function progressBar(enabled: boolean): SingleBar | null {
 
 async function replayCommand(options: ReplayCliOptions): Promise<void> {
   if (!REASONER_MODES.includes(options.reasoner as ReasonerMode)) throw new CliError(`--reasoner must be one of ${REASONER_MODES.join(', ')}, not "${options.reasoner}"`, 2);
-  if (options.data !== undefined && options.esdb !== undefined) throw new CliError('give --data DIR or --esdb URL, not both', 2);
-  const known = decisionPoints.map((p) => p.id);
-  const unknown = options.decisionPoint.filter((p) => !known.includes(p));
-  if (unknown.length) throw new CliError(`unknown decision point ${unknown.join(', ')}; known: ${known.join(', ')}`, 2);
+  oneLedgerSource(options);
+  knownDecisionPoints(options.decisionPoint);
   const reasoner = options.reasoner as ReasonerMode;
   const config = configFromEnv(process.env, { simulator: 'off' });
   const candidates = usage(() => loadCandidatePolicies(options.policy));
@@ -141,14 +131,14 @@ export function registerReplayCommand(program: Command): void {
     .option('--esdb <url>', 'read EventStoreDB instead of a data directory')
     .option('--from <time>', 'only triggers that happened at or after this time')
     .option('--to <time>', 'only triggers that happened before this time')
-    .option('--customer <id>', 'only this customer\'s decisions (repeatable, or comma-separated)', collect, [])
-    .option('--decision-point <point>', `only this decision point (repeatable): ${decisionPoints.map((p) => p.id).join(', ')}`, collect, [])
+    .option('--customer <id>', 'only this customer\'s decisions (repeatable, or comma-separated)', commaList, [])
+    .option('--decision-point <point>', `only this decision point (repeatable): ${decisionPoints.map((p) => p.id).join(', ')}`, commaList, [])
     .option('--reasoner <mode>', `where proposals come from: ${REASONER_MODES.join(', ')}`, 'recorded')
     .option('--report <file>', 'write the HTML report here')
     .option('--json <file>', 'write the report as JSON here')
     .option('--resume', 'go on with the run this command started before and did not finish')
     .option('--sandbox <dir>', 'keep the run\'s state here (default: a directory under the OS temp directory, removed when done)')
-    .option('--workers <n>', 'worker threads for recorded and heuristic replays (default: one per idle core, by the load average, for stores of more than 50,000 events; 0: none)', nonNegativeInteger)
+    .option('--workers <n>', 'worker threads for recorded and heuristic replays (default: one per idle core, by the load average, for stores of more than 50,000 events; 0: none)', nonNegativeInteger('--workers'))
     .addHelpText('after', HELP)
     .action(replayCommand);
 }

@@ -2,7 +2,7 @@ import { DECISIONS_CHAIN_PREFIX, KEYS_CHAIN, POLICIES_CHAIN, ROLES, Role } from 
 import { publicKeyFromDidKey } from '../crypto/did-key';
 import { LedgerError } from '../errors';
 import type { Json } from '../json/canonical';
-import { isLedgerTime } from '../record';
+import { isHex64, isLedgerTime } from '../record';
 
 /**
  * What an entry must be beyond the JSON form of §1: in a chain that may hold its type (§3), with
@@ -11,7 +11,6 @@ import { isLedgerTime } from '../record';
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HEX64 = /^[0-9a-f]{64}$/;
 const KEY_NAME = /^[a-z0-9._-]{1,64}$/;
 const OUTCOMES = ['approved', 'clamped', 'fallback', 'escalated', 'rejected'];
 const REVIEW_VERDICTS = ['approve', 'override', 'reject'];
@@ -54,7 +53,7 @@ export type StringFormat = 'non-empty' | 'hex64' | 'uuid';
 
 const FORMAT: Record<StringFormat, { test: (s: string) => boolean; problem: string }> = {
   'non-empty': { test: (s) => s.length > 0, problem: 'is missing or not a non-empty string' },
-  hex64: { test: (s) => HEX64.test(s), problem: 'is not a lowercase hex SHA-256' },
+  hex64: { test: isHex64, problem: 'is not a lowercase hex SHA-256' },
   uuid: { test: (s) => UUID.test(s), problem: 'is not a UUID' },
 };
 

@@ -6,7 +6,7 @@ import { LedgerError } from '../errors';
 import { canonicalBytes, canonicalize, Json } from '../json/canonical';
 import { parseStrictJson } from '../json/strict-json';
 import { leafHash } from '../merkle/tree-hash';
-import { ENTRY_TYPES, EntryType, LEDGER_ID, entryOf, isLedgerTime, recordShapeProblems, LedgerRecord } from '../record';
+import { ENTRY_TYPES, EntryType, LEDGER_ID, entryOf, isHex64, isLedgerTime, recordShapeProblems, LedgerRecord } from '../record';
 import { CanonicalRecord, canonicalSigningInput, scanCanonicalRecord } from './canonical-record';
 import { bodyProblems, chainFitsType, decisionBodyProblems, didKeyProblem, entryShapeProblems, reviewedDecision } from './entry-shape';
 
@@ -44,16 +44,6 @@ export interface ReviewedDecision {
   chain: string;
   seq: number;
   hash: string;
-}
-
-/** 64 lowercase hex digits, checked without a regular expression: this runs once or twice per record. */
-function isHex64(s: string): boolean {
-  if (s.length !== 64) return false;
-  for (let i = 0; i < 64; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
-  }
-  return true;
 }
 
 /** Unpadded base64url of 64 bytes: 86 characters, the last carrying 2 zero bits. */

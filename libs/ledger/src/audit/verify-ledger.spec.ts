@@ -11,6 +11,7 @@ import { generateSecretKey, nativeSigningKey, publicKeyOf, signNative } from '..
 import { exportBundle } from '../bundle/export-bundle';
 import { MerkleFrontier } from '../merkle/frontier';
 import type { Signer } from '../record';
+import { exampleDecisionBody } from '../testing';
 import { bundleSource } from './bundle-source';
 import { ledgerLeaf } from './leaf-check';
 import { storeSource } from './store-source';
@@ -20,21 +21,6 @@ function newSigner(name: string): Signer {
   const secret = generateSecretKey();
   const key = nativeSigningKey(secret);
   return { name, did: didKeyFromPublicKey(publicKeyOf(secret)), sign: async (m) => signNative(key, m) };
-}
-
-/** A decision body with every member LEDGER-SPEC §4 names. */
-function decisionBody(eventId: string) {
-  return {
-    decisionId: randomUUID(),
-    decisionPoint: 'p',
-    trigger: { eventId, type: 'order.placed', source: '/shop', digest: 'ab'.repeat(32) },
-    policy: { id: 'orders', version: 1, digest: 'cd'.repeat(32) },
-    context: { memoryDigest: 'ef'.repeat(32) },
-    reasoner: { kind: 'heuristic' },
-    proposal: null,
-    verdict: { outcome: 'approved', checks: [] },
-    action: { type: 'ship', params: {} },
-  };
 }
 
 describe('verifying on worker threads', () => {
@@ -53,7 +39,7 @@ describe('verifying on worker threads', () => {
     }
     for (let n = 0; n < 1500; n++) {
       const signer = n === 777 ? newSigner('intruder') : reasoner;
-      await writer.append({ chain: `decisions-cus_${n % 40}`, type: 'decision', signer, eventId: randomUUID(), body: decisionBody(`e${n}`) });
+      await writer.append({ chain: `decisions-cus_${n % 40}`, type: 'decision', signer, eventId: randomUUID(), body: exampleDecisionBody(`e${n}`) });
     }
     // A review that names its decision with another hash: the ordered check sees it on either thread.
     const review = { decision: { chain: 'decisions-cus_3', seq: 0, hash: 'cd'.repeat(32) }, reviewer: 'ops-anna', verdict: 'approve', action: null, note: '' };

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '@arbiter/contracts';
-import { AllowedSet, LoadedPolicy, Verdict, allowedActions, judge } from '@arbiter/policy';
+import { AllowedSet, LoadedPolicy, allowedActions, judge } from '@arbiter/policy';
 import type { CelBindings } from '@arbiter/policy';
-import type { RecordedDecision, VerdictView } from '../recorded/recorded-decision';
+import { RecordedDecision, VerdictView, recordedVerdictOf } from '../recorded/recorded-decision';
 import type { CandidateProposal } from './candidate-reasoner';
 import { celCaseBindings } from './cel-case';
 
@@ -16,17 +16,8 @@ export function candidateCase(decision: RecordedDecision, event: DomainEvent, po
   return { bindings, allowed: allowedActions(policy, bindings) };
 }
 
-export function verdictView(verdict: Verdict): VerdictView {
-  return {
-    outcome: verdict.outcome,
-    action: verdict.action,
-    checks: verdict.checks,
-    pending: verdict.escalation ? { action: verdict.escalation.pendingAction, outcome: verdict.escalation.pendingOutcome } : null,
-    escalatedBy: verdict.escalation?.rules ?? [],
-  };
-}
-
 /** The candidate policy's verdict on a proposal in the recorded case: the same judge the decision engine runs. */
 export function rejudge(policy: LoadedPolicy, c: CandidateCase, proposed: CandidateProposal): VerdictView {
-  return verdictView(judge(policy, proposed.proposal, c.bindings, c.allowed));
+  const verdict = judge(policy, proposed.proposal, c.bindings, c.allowed);
+  return recordedVerdictOf(verdict, verdict.action);
 }

@@ -2,6 +2,7 @@ import { EventStore, Position } from '@arbiter/event-store';
 import { LedgerRecord, ledgerEventType } from '@arbiter/ledger';
 import { CustomerMemory, DOMAIN_EVENT_TYPE_PREFIX, MemoryReader, PositionedRecord, TimedEvent, archivedDomainEvent, projectDomainBatch, projectLedgerBatch } from '@arbiter/memory';
 import type { ReadModelStore } from '@arbiter/read-models';
+import { triggerTimeOf } from '../recorded/recorded-decision';
 
 export interface MemoryAsOfProgress {
   events: number;
@@ -20,11 +21,6 @@ export interface FoldedHistory {
 
 const DECISION_EVENT_TYPE = ledgerEventType('decision');
 
-/** When a decision's trigger happened (the moment its memory describes): decisions are placed on the same time line as the events. */
-function triggerTimeOf(record: LedgerRecord): string {
-  const context = record.body.context as { memory?: { asOf?: string | null } } | undefined;
-  return context?.memory?.asOf ?? record.time;
-}
 const BATCH = 5_000;
 
 /**

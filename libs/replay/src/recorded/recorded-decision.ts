@@ -61,6 +61,12 @@ export function customerOfChain(chain: string): string {
   return chain.startsWith(DECISIONS_CHAIN_PREFIX) ? chain.slice(DECISIONS_CHAIN_PREFIX.length) : chain;
 }
 
+/** When a decision's trigger happened (the moment its memory describes): decisions stand on the same time line as the events. */
+export function triggerTimeOf(record: LedgerRecord): string {
+  const context = record.body.context as { memory?: { asOf?: string | null } } | undefined;
+  return context?.memory?.asOf ?? record.time;
+}
+
 export function recordedVerdictOf(verdict: RawBody['verdict'], action: Action | null): VerdictView {
   const escalation = verdict.escalation;
   return {
@@ -84,7 +90,7 @@ export function recordedDecisionOf(record: LedgerRecord, position: string): Reco
     customer,
     ledger: { chain: record.chain, seq: record.seq, hash: record.hash, time: record.time, position },
     trigger: { eventId: t.eventId, type: t.type, source: t.source ?? null, digest: t.digest, topic: t.topic ?? null, partition: t.partition ?? null, offset: t.offset ?? null },
-    triggerTime: memory?.asOf ?? record.time,
+    triggerTime: triggerTimeOf(record),
     policy: body.policy,
     event: body.context?.event ?? null,
     // Records written before memory snapshots were kept give an empty memory: the replay says so in its report.

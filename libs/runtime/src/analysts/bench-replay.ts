@@ -77,7 +77,7 @@ export async function benchReplay(events: number, onProgress?: (done: number, to
   const loadBefore = loadavg()[0];
   try {
     for (const [i, workers] of plan.entries()) {
-      const sandbox = openReplaySandbox(join(mkdtempSync(join(tmpdir(), 'arbiter-bench-sandbox-')), 'run'), 'fresh');
+      const sandbox = openReplaySandbox(mkdtempSync(join(tmpdir(), 'arbiter-bench-sandbox-')), 'fresh');
       try {
         const result = await runReplay({ store, source: fixture.dir, sandbox: sandbox.journal, candidates, reasoner: 'recorded', workers });
         if (result.summary.statuses.unchanged !== fixture.decisions) throw new Error(`a replay under the recorded policies should change nothing: ${JSON.stringify(result.summary.statuses)}`);

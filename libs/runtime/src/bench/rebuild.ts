@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import type { ReadModelStore } from '@arbiter/read-models';
 import { PgliteReadModelStore } from '@arbiter/read-models-pglite';
 import { PostgresReadModelStore } from '@arbiter/read-models-postgres';
 import { Simulator } from '@arbiter/simulator';
+import { scratchPostgres } from './scratch-postgres';
 
 export interface RebuildBenchResult {
   bench: 'rebuild';
@@ -78,21 +78,20 @@ export async function benchRebuild(events: number, onProgress?: (done: number, t
 
 async function rebuildIntoPostgres(store: EventStore, onProgress: (fraction: number) => void): Promise<RebuildBenchResult['postgres']> {
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const database = `arbiter_bench_${randomUUID().slice(0, 8)}`;
-  const admin = new Client({ connectionString: adminUrl });
+  // Only an unreachable server skips this half: a server that refuses the scratch database is a fault.
+  const probe = new Client({ connectionString: adminUrl });
   try {
-    await admin.connect();
+    await probe.connect();
   } catch (e) {
     return { skipped: `PostgreSQL is not reachable at ${new URL(adminUrl).host}: ${(e as Error).message}` };
+  } finally {
+    await probe.end().catch(() => undefined);
   }
+  const scratch = await scratchPostgres(adminUrl);
   try {
-    await admin.query(`CREATE DATABASE ${database}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    const readModels = await PostgresReadModelStore.open(url.toString());
+    const readModels = await PostgresReadModelStore.open(scratch.url);
     return await timedRebuild(store, readModels, onProgress).finally(() => readModels.close());
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }

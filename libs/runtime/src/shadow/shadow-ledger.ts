@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventStore } from '@arbiter/event-store';
 import { SqliteEventStore } from '@arbiter/event-store-sqlite';
-import { ChainWriter, KEYS_CHAIN, KeyBody, Signer, ledgerTime } from '@arbiter/ledger';
+import { ChainWriter, Signer } from '@arbiter/ledger';
 import { PolicyBook, publishPolicies } from '@arbiter/policy';
-import { keyRegistrationId } from '../key-ring';
+import { registerServiceKey } from '../key-ring';
 import type { Platform } from '../platform';
 
 /** The shadow ledger's id: the live one's with `.shadow`, so the two can never be mistaken for each other. */
@@ -38,8 +38,7 @@ export async function openShadowLedger(platform: Platform, policies: PolicyBook)
     const root = await platform.keys.signer('shadow-root');
     const signer = await platform.keys.signer('shadow');
     writeFileSync(join(dir, 'root.did'), root.did + '\n');
-    const body: KeyBody = { action: 'register', key: signer.did, name: 'shadow', roles: ['decide', 'policy'], notBefore: ledgerTime(platform.clock.now()), notAfter: null };
-    await writer.append({ chain: KEYS_CHAIN, type: 'key', body, eventId: keyRegistrationId(signer.did, 'shadow'), signer: root });
+    await registerServiceKey(writer, root, signer, ['decide', 'policy'], platform.clock.now());
     await publishPolicies(writer, signer, policies.all());
     return { dir, ledgerId, store, writer, signer, rootDid: root.did };
   } catch (e) {
