@@ -3,5 +3,7 @@
 // metadata for NestJS) and resolves the workspace's @arbiter/* paths.
 const path = require('node:path');
 process.env.SWC_NODE_PROJECT ??= path.join(__dirname, '..', 'tsconfig.runtime.json');
+// A reader that stops early (`arbiter … | head`) closes the pipe: that ends the output, not in a crash.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (e) => (e.code === 'EPIPE' ? process.exit(0) : Promise.reject(e)));
 require('@swc-node/register');
 require('../apps/arbiter/src/main.ts');
