@@ -84,6 +84,7 @@ async function assertKeysRegistered(platform: Platform, root: string, signers: R
   throw new KeysNotRegisteredError(
     `chain keys does not grant this service's keys what they need (root ${root}):\n` +
       missing.map(({ name, roles }) => `  ${name} ${signers[name].did} needs ${roles.join(', ')}: npx arbiter keys register --data ${dataDir}${pinnedOperatorRoot(dataDir) ? ' --root-dir <operator key directory>' : ''} --name ${name} --roles ${roles.join(',')}`).join('\n') +
+      (platform.config.esdbConnectionString ? '\n(run it with ESDB_CONNECTION_STRING set as for this service, or with --esdb: chain keys is in EventStoreDB)' : '') +
       '\n(revoked keys are replaced with `npx arbiter keys rotate`)',
   );
 }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Clock, systemClock } from '@arbiter/clock';
 import type { EventStore } from '@arbiter/event-store';
+import { EsdbEventStore } from '@arbiter/event-store-esdb';
 import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import { FileKeyStore } from '@arbiter/key-store-file';
 import {
@@ -11,11 +12,12 @@ import {
 } from '@arbiter/ledger';
 import { lockDataDir } from './data-dir-lock';
 import { keyRegistrationId, keyRevocationId, pinnedOperatorRoot } from './key-ring';
+import { redactedEndpoint } from './platform';
 
 /** A key operation that cannot go ahead; the message says what to do instead. */
 export class KeyAdminError extends Error {
   constructor(
-    readonly code: 'no-root' | 'root-exists-in-data-dir' | 'wrong-root' | 'bad-key' | 'bad-window' | 'not-registered' | 'no-such-key',
+    readonly code: 'no-root' | 'root-exists-in-data-dir' | 'wrong-root' | 'bad-key' | 'bad-window' | 'not-registered' | 'no-such-key' | 'bad-store',
     message: string,
   ) {
     super(message);
@@ -86,10 +88,23 @@ export async function serviceKey(dataDir: string, name: string): Promise<string>
 }
 
 export interface KeyAdminContext {
+  /** The service data directory: its key store, and its embedded event store unless `esdb` is given. */
   dataDir: string;
   /** The ledger id for a chain `keys` that does not exist yet (else the chain's own). */
   ledgerId: string;
+  /** EventStoreDB holding the service's ledger (the distributed mode): chain `keys` is read and written there. */
+  esdb?: string;
   clock?: Clock;
+}
+
+/** The event store that holds the service's chain `keys`: EventStoreDB when given, else the data directory's. */
+function openKeysStore(ctx: Pick<KeyAdminContext, 'dataDir' | 'esdb'>): EventStore {
+  if (!ctx.esdb) return new SqliteEventStore(join(ctx.dataDir, 'events.db'));
+  try {
+    return EsdbEventStore.connect(ctx.esdb);
+  } catch (e) {
+    throw new KeyAdminError('bad-store', `cannot use ${ctx.esdb}: ${(e as Error).message}`);
+  }
 }
 
 export interface RegisterRequest {
@@ -105,12 +120,12 @@ export interface RegisterRequest {
 async function withKeysChain<T>(ctx: KeyAdminContext, root: Signer, work: (writer: ChainWriter, store: EventStore) => Promise<T>): Promise<T> {
   const pinned = pinnedOperatorRoot(ctx.dataDir);
   if (pinned && pinned !== root.did) throw new KeyAdminError('wrong-root', `${ctx.dataDir} is pinned to root ${pinned}, not to ${root.did}`);
-  const store = new SqliteEventStore(join(ctx.dataDir, 'events.db'));
+  const store = openKeysStore(ctx);
   try {
     let ledger = ctx.ledgerId;
     for await (const record of storeSource(store).keyRecords()) {
       const { check } = checkLeaf(record);
-      if (check.signer !== root.did) throw new KeyAdminError('wrong-root', `chain keys of ${ctx.dataDir} is signed by ${check.signer}, not by ${root.did}`);
+      if (check.signer !== root.did) throw new KeyAdminError('wrong-root', `chain keys of ${ctx.esdb ? redactedEndpoint(ctx.esdb) : ctx.dataDir} is signed by ${check.signer}, not by ${root.did}`);
       ledger = check.ledger ?? ledger;
       break;
     }
@@ -208,12 +223,12 @@ export async function rotateKey(ctx: KeyAdminContext, root: Signer, name: string
 }
 
 /** Each named key of a data directory's key store, with what chain `keys` grants it (when a root is known). */
-export async function describeServiceKeys(dataDir: string, names: string[]): Promise<ServiceKey[]> {
+export async function describeServiceKeys(dataDir: string, names: string[], esdb?: string): Promise<ServiceKey[]> {
   const keys = join(dataDir, 'keys');
   const rootDid = existsSync(join(keys, 'root.did')) ? readFileSync(join(keys, 'root.did'), 'utf8').trim() : null;
   const dids = await Promise.all(names.map((name) => serviceKey(dataDir, name)));
-  if (!rootDid || !existsSync(join(dataDir, 'events.db'))) return names.map((name, i) => ({ name, did: dids[i], roles: null, revoked: null }));
-  const store = new SqliteEventStore(join(dataDir, 'events.db'));
+  if (!rootDid || (!esdb && !existsSync(join(dataDir, 'events.db')))) return names.map((name, i) => ({ name, did: dids[i], roles: null, revoked: null }));
+  const store = openKeysStore({ dataDir, esdb });
   try {
     const registry = await keyRegistryOf(storeSource(store).keyRecords(), rootDid);
     const now = new Date().toISOString();

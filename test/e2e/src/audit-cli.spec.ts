@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshDataDir } from './harness';
@@ -15,6 +15,33 @@ interface Report {
   chains: number;
   checkpoint: { size: number; root: string } | null;
   failures: { code: string; chain?: string; seq?: number; leaf?: number; message: string }[];
+}
+
+/** The CLI without blocking this process: esdb-lite, spawned by the test, has to keep answering meanwhile. */
+function arbiterAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'arbiter.js'), ...args], { cwd: root, env: { ...process.env, NODE_OPTIONS: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** An EventStoreDB-protocol server over `dir`, on a free port. */
+async function startEsdbLite(dir: string): Promise<{ server: ChildProcess; url: string }> {
+  const server = spawn(process.execPath, [join(root, 'bin', 'arbiter.js'), 'esdb-lite', '--port', '0', '--data', dir], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    server.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /esdb:\/\/\S+/.exec(output)?.[0];
+      if (found) resolve(found);
+    });
+    server.once('exit', () => reject(new Error(`esdb-lite exited: ${output}`)));
+  });
+  return { server, url };
 }
 
 const codes = (report: Report) => [...new Set(report.failures.map((f) => f.code))].sort();
@@ -123,23 +150,9 @@ describe('auditing through the CLI', () => {
   it('verifies the same ledger through the EventStoreDB protocol (--esdb), as an auditor of the distributed mode would', async () => {
     const served = freshDataDir();
     copyFileSync(join(data, 'events.db'), join(served, 'events.db'));
-    const server = spawn(process.execPath, [join(root, 'bin', 'arbiter.js'), 'esdb-lite', '--port', '0', '--data', served], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const { server, url } = await startEsdbLite(served);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let output = '';
-        server.stdout!.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          const found = /esdb:\/\/\S+/.exec(output)?.[0];
-          if (found) resolve(found);
-        });
-        server.once('exit', () => reject(new Error(`esdb-lite exited: ${output}`)));
-      });
-      const viaEsdb = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [join(root, 'bin', 'arbiter.js'), 'audit', 'verify', '--esdb', url, '--trust', trust, '--json'], { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } });
-        let stdout = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        child.once('exit', (status) => resolve({ status, stdout }));
-      });
+      const viaEsdb = await arbiterAsync(['audit', 'verify', '--esdb', url, '--trust', trust, '--json']);
       expect(viaEsdb.status).toBe(0);
       const direct = JSON.parse(arbiter('audit', 'verify', '--data', served, '--trust', trust, '--json').stdout);
       expect(JSON.parse(viaEsdb.stdout)).toEqual(direct);
@@ -181,6 +194,32 @@ describe('keys through the CLI', () => {
     const verify = arbiter('audit', 'verify', '--data', data, '--trust', trust, '--json');
     expect(verify.status).toBe(0);
     expect(arbiter('keys', 'show', '--data', data, '--name', 'reasoner').stdout).toMatch(/registered: decide/);
+  }, 300_000);
+
+  it('keeps chain keys in EventStoreDB for the distributed mode: register there, and the service signs into it', async () => {
+    const rootDir = join(mkdtempSync(join(tmpdir(), 'arbiter-root-')), 'root');
+    const data = freshDataDir();
+    const { server, url } = await startEsdbLite(freshDataDir());
+    try {
+      const trust = JSON.parse(arbiter('keys', 'init-root', '--root-dir', rootDir, '--data', data, '--json').stdout).did;
+      const refused = await arbiterAsync(['demo', '--events', '20', '--data', data], { ESDB_CONNECTION_STRING: url });
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toMatch(/keys register[\s\S]*ESDB_CONNECTION_STRING/);
+
+      for (const [name, roles] of [['reasoner', 'decide'], ['operator', 'policy,review'], ['reviewer', 'review'], ['notary', 'checkpoint']]) {
+        expect((await arbiterAsync(['keys', 'register', '--data', data, '--esdb', url, '--root-dir', rootDir, '--name', name, '--roles', roles])).status).toBe(0);
+      }
+      const shown = await arbiterAsync(['keys', 'show', '--data', data, '--name', 'reasoner', '--json'], { ESDB_CONNECTION_STRING: url });
+      expect(JSON.parse(shown.stdout).keys[0].roles).toEqual(['decide']);
+      expect(existsSync(join(data, 'events.db'))).toBe(false);
+
+      expect((await arbiterAsync(['demo', '--events', '40', '--data', data], { ESDB_CONNECTION_STRING: url })).status).toBe(0);
+      const verify = await arbiterAsync(['audit', 'verify', '--esdb', url, '--trust', trust, '--json']);
+      expect(verify.status).toBe(0);
+      expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, failures: [] });
+    } finally {
+      server.kill('SIGTERM');
+    }
   }, 300_000);
 
   it('refuses to register a small-order key', () => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import {
   DataDirLockedError, KeyAdminError, SERVICE_KEYS, configFromEnv, defaultRootDir, describeServiceKeys, initOperatorRoot, loadRoot, registerKey,
-  revokeKey, rotateKey,
+  revokeKey, rotateKey, serviceKey,
 } from '@arbiter/runtime';
 import { ROLES, Role } from '@arbiter/ledger';
 import { CliError } from '../output';
@@ -20,6 +20,10 @@ How the root is held:
   them roles, signed by the root. \`keys init-root --data DIR\` pins a data directory to the
   operator root: the service there refuses to start until its keys are registered.
 
+  In the distributed mode the ledger is in EventStoreDB: with ESDB_CONNECTION_STRING set (or
+  --esdb URL), show, register, revoke and rotate read and write chain keys there; the service's
+  key store stays in its data directory.
+
   Development mode (nothing pinned; what npm start and arbiter demo use): a development root in
   <data>/keys registers the service keys itself, and is what --root-dir defaults to there.
 
@@ -29,14 +33,18 @@ checkpoints). Times are ISO 8601, kept as YYYY-MM-DDTHH:MM:SS.sssZ.
 
 interface Common {
   data?: string;
+  esdb?: string;
   rootDir?: string;
   json?: boolean;
 }
 
+/** The service's data directory (its key store) and where its ledger is: --esdb, else ESDB_CONNECTION_STRING, else the data directory. */
 function context(options: Common) {
   const config = configFromEnv(process.env, options.data ? { dataDir: options.data } : {});
-  return { dataDir: config.dataDir, ledgerId: config.ledgerId };
+  return { dataDir: config.dataDir, ledgerId: config.ledgerId, esdb: options.esdb ?? config.esdbConnectionString };
 }
+
+const ESDB_OPTION = ['--esdb <url>', "the service's ledger in EventStoreDB (distributed mode), e.g. esdb://127.0.0.1:2113?tls=false (default: $ESDB_CONNECTION_STRING, else the data directory's store)"] as const;
 
 function rootDirOption(options: Common): string | undefined {
   return options.rootDir ?? process.env.ARBITER_ROOT_DIR;
@@ -91,13 +99,14 @@ export function registerKeysCommand(program: Command): void {
     .command('show')
     .description("Print a service's did:keys (generating a key in the service's own key store if it has none yet) and the roles chain keys grants them.")
     .option('--data <dir>', 'the service data directory (default: ARBITER_DATA_DIR or ./data)')
+    .option(...ESDB_OPTION)
     .option('--name <name>', `one key (default: ${SERVICE_KEYS.map((k) => k.name).join(', ')})`)
     .option('--json', 'print the keys as JSON')
     .addHelpText('after', ROOT_HELP)
     .action((options: Common & { name?: string }) =>
       run(async () => {
         const { dataDir } = context(options);
-        const shown = await describeServiceKeys(dataDir, options.name ? [options.name] : SERVICE_KEYS.map((k) => k.name));
+        const shown = await describeServiceKeys(dataDir, options.name ? [options.name] : SERVICE_KEYS.map((k) => k.name), context(options).esdb);
         print(
           options,
           { keys: shown },
@@ -115,6 +124,7 @@ export function registerKeysCommand(program: Command): void {
     .option('--not-before <time>', 'valid from (default: now)')
     .option('--not-after <time>', 'valid until, exclusive (default: no end)')
     .option('--data <dir>', 'the data directory whose ledger to write (default: ARBITER_DATA_DIR or ./data)')
+    .option(...ESDB_OPTION)
     .option('--root-dir <dir>', 'operator key directory (default: $ARBITER_ROOT_DIR, else the development root in <data>/keys)')
     .option('--json', 'print the registration as JSON')
     .addHelpText('after', ROOT_HELP)
@@ -133,6 +143,7 @@ export function registerKeysCommand(program: Command): void {
     .option('--key <did>', 'the did:key to revoke')
     .option('--name <name>', "or the service's own key of that name, from --data")
     .option('--data <dir>', 'the data directory whose ledger to write (default: ARBITER_DATA_DIR or ./data)')
+    .option(...ESDB_OPTION)
     .option('--root-dir <dir>', 'operator key directory (default: $ARBITER_ROOT_DIR, else the development root in <data>/keys)')
     .option('--json', 'print the revocation as JSON')
     .addHelpText('after', ROOT_HELP)
@@ -140,7 +151,7 @@ export function registerKeysCommand(program: Command): void {
       run(async () => {
         if (!options.key === !options.name) throw new CliError('give --key <did> or --name <name>', 2);
         const ctx = context(options);
-        const did = options.key ?? (await describeServiceKeys(ctx.dataDir, [options.name!]))[0].did;
+        const did = options.key ?? (await serviceKey(ctx.dataDir, options.name!));
         const body = await revokeKey(ctx, await loadRoot(ctx.dataDir, rootDirOption(options)), did);
         print(options, body, `revoked ${body.name} ${body.key} from ${body.notBefore}`);
       }),
@@ -151,6 +162,7 @@ export function registerKeysCommand(program: Command): void {
     .description("Replace a service key: a new key in the service's key store, registered with the old one's roles; the old key is revoked from that moment and its secret deleted. What it signed keeps verifying. Stop the service first.")
     .requiredOption('--name <name>', `the service key (${SERVICE_KEYS.map((k) => k.name).join(', ')})`)
     .option('--data <dir>', 'the service data directory (default: ARBITER_DATA_DIR or ./data)')
+    .option(...ESDB_OPTION)
     .option('--root-dir <dir>', 'operator key directory (default: $ARBITER_ROOT_DIR, else the development root in <data>/keys)')
     .option('--json', 'print the rotation as JSON')
     .addHelpText('after', ROOT_HELP)
