@@ -46,7 +46,7 @@ function identityMetadata(identity: string): Uint8Array {
 }
 
 /** An entry's identity, from its store event's metadata (or, for entries written without it, the event id). */
-function identityOf(event: StoredEvent): string {
+export function entryIdentity(event: StoredEvent): string {
   if (!event.metadata) return event.id;
   const identity = (JSON.parse(Buffer.from(event.metadata).toString('utf8')) as { identity?: unknown }).identity;
   return typeof identity === 'string' ? identity : event.id;
@@ -124,7 +124,7 @@ export class ChainWriter {
         const record = parseRecord(Buffer.from(event.data).toString('utf8'));
         head.seq = record.seq;
         head.hash = record.hash;
-        head.ids.set(identityOf(event), record.seq);
+        head.ids.set(entryIdentity(event), record.seq);
       }
     } catch (e) {
       if (!(e instanceof StreamNotFoundError)) throw e;

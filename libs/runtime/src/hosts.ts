@@ -25,7 +25,7 @@ export async function bootstrapApp(name: AppName): Promise<void> {
   const logger = createNestLogger(config.logFormat);
   if (name === 'gateway') {
     const apiKey = resolveApiKey(config).apiKey;
-    @Module({ imports: [CoreModule.forRoot(config), GatewayModule.register({ apiKey })] })
+    @Module({ imports: [CoreModule.forRoot(config), GatewayModule.register({ apiKey, decidedBy: 'reasoners' })] })
     class GatewayHost {}
     const app = await NestFactory.create(GatewayHost, { logger, abortOnError: false });
     app.enableShutdownHooks();

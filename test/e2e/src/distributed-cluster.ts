@@ -100,6 +100,17 @@ export class DistributedCluster {
     return this.spawnUntil(['serve', app], `${app} running`, this.env);
   }
 
+  /** `arbiter serve gateway` on a free port; resolves with its base URL once it listens. */
+  async serveGateway(): Promise<string> {
+    const port = await freePort();
+    await this.spawnUntil(['serve', 'gateway'], 'gateway listening', { ...this.env, ARBITER_PORT: String(port), ARBITER_HOST: '127.0.0.1' });
+    return `http://127.0.0.1:${port}`;
+  }
+
+  get apiKey(): string {
+    return this.env.ARBITER_API_KEY!;
+  }
+
   private spawnUntil(args: string[], ready: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     const child = spawn(process.execPath, [join(root, 'bin', 'arbiter.js'), ...args], { cwd: root, env: { ...env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.processes.add(child);
@@ -111,7 +122,12 @@ export class DistributedCluster {
         if (out.includes(ready)) resolve(child);
       });
       child.stderr!.on('data', (chunk) => (out += String(chunk)));
-      child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out.slice(-2000)}`)));
+      child.once('exit', (code) => {
+        const failure = new Error(`${args.join(' ')} exited with ${code}: ${out.slice(-2000)}`);
+        // After it was ready, a crash would otherwise only show as the test's next request failing.
+        if (code) process.stderr.write(`${failure.message}\n`);
+        reject(failure);
+      });
     });
   }
 

@@ -75,6 +75,38 @@ describe('distributed: one process per app, on esdb-lite (EventStoreDB protocol)
     await expectEveryDecisionOnceAndVerified(cluster, store, expected);
   }, 300_000);
 
+  it('the gateway answers POST /v1/decisions with the decision the reasoner group makes, and never decides (or asks a model) itself', async () => {
+    const gateway = await cluster.serveGateway();
+    const event = [...new Simulator({ seed: 5 }).take(400)].find((e) => e.type === 'order.placed')!;
+    const post = (waitMs: number) =>
+      fetch(`${gateway}/v1/decisions?waitMs=${waitMs}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.apiKey}` }, body: JSON.stringify(event) });
+
+    // No reasoner runs yet: the gateway queues the event and waits; it does not decide in its place.
+    const queued = await post(1_500);
+    expect(queued.status).toBe(202);
+    expect(((await queued.json()) as { decisions: unknown[] }).decisions[0]).toMatchObject({ decisionPoint: 'order.fulfillment', status: 'deciding' });
+    expect(decisionsIn(await ledgerRecords(store))).toEqual([]);
+
+    // A reasoner takes the queued event from Kafka; the same request, sent again, is answered with its decision.
+    await cluster.serve('reasoner');
+    await until('the queued event decided', async () => decisionsIn(await ledgerRecords(store)).includes(event.id), 60_000);
+    const answered = await post(10_000);
+    expect(answered.status).toBe(200);
+    const [decision] = ((await answered.json()) as { decisions: unknown[] }).decisions;
+    const [record] = (await ledgerRecords(store)).filter((r) => r.type === 'decision');
+    expect(decision).toMatchObject({ decisionPoint: 'order.fulfillment', ledger: { chain: record.chain, seq: record.seq, hash: record.hash } });
+
+    // A new event, with the reasoner running: answered with the decision the reasoner appends.
+    const next = [...new Simulator({ seed: 6 }).take(400)].find((e) => e.type === 'order.placed')!;
+    const fresh = await fetch(`${gateway}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.apiKey}` }, body: JSON.stringify(next) });
+    expect(fresh.status).toBe(200);
+    expect(((await fresh.json()) as { decisions: { outcome?: string }[] }).decisions[0].outcome).toBeDefined();
+    expect(decisionsIn(await ledgerRecords(store)).filter((id) => id === next.id)).toHaveLength(1);
+
+    const metrics = await (await fetch(`${gateway}/metrics`, { headers: { authorization: `Bearer ${cluster.apiKey}` } })).text();
+    expect(metrics).not.toMatch(/^arbiter_decisions_total\{/m);
+  }, 300_000);
+
   it('esdb-lite and the projector are SIGKILLed mid-run and restarted: no event lost, no decision twice, no memory effect applied twice', async () => {
     const projector = await cluster.serve('projector');
     await cluster.serve('reasoner');

@@ -1,4 +1,6 @@
-import { BadRequestException, Controller, HttpException, Logger, PayloadTooLargeException, Post, Query, Req, Res, UnprocessableEntityException, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException, Controller, HttpException, Logger, Optional, PayloadTooLargeException, Post, Query, Req, Res, UnprocessableEntityException, UseGuards,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ContractViolation, DomainEvent, MAX_EVENT_BYTES, parseDomainEvent, topicOf } from '@arbiter/contracts';
@@ -6,6 +8,7 @@ import type { LedgerRecord } from '@arbiter/ledger';
 import { Decided, decisionBodyOf, decisionIdFor } from '@arbiter/reasoning';
 import { ArbiterCore } from '../arbiter-core';
 import { ApiKeyGuard } from './api-key.guard';
+import { DecisionWatch } from './decision-watch';
 import { ZodPipe } from './zod-query';
 
 const decideQuery = z.object({ waitMs: z.coerce.number().int().min(0).max(60_000).default(10_000) });
@@ -48,14 +51,19 @@ function view(record: LedgerRecord, review: { status: string } | null) {
  * The synchronous decision API: a service sends a CloudEvent and waits, up to `waitMs`, for the
  * decision. 200 with it when final; 202 with a Location when it waits for a human (the review)
  * or is still being made (the decision). The event also goes onto its domain topic, so memory
- * learns from it like from any other; a decision is still made exactly once.
+ * learns from it like from any other; a decision is still made exactly once. All-in-one, this
+ * process decides (and its bus consumer waits for that); distributed, with a DecisionWatch, the
+ * reasoner group decides and this gateway waits for the entry.
  */
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
 export class DecideController {
   private readonly logger = new Logger('Decide');
 
-  constructor(private readonly core: ArbiterCore) {}
+  constructor(
+    private readonly core: ArbiterCore,
+    @Optional() private readonly watch?: DecisionWatch,
+  ) {}
 
   @Post('decisions')
   async decide(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query(new ZodPipe(decideQuery)) query: z.infer<typeof decideQuery>) {
@@ -68,13 +76,23 @@ export class DecideController {
     }
     const points = this.core.engine.pointsFor(event.type);
     if (points.length === 0) throw new UnprocessableEntityException(`no decision point takes ${event.type} events`);
-    await this.core.platform.bus.publish(topicOf(event.type), [{ key: event.subject, value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', 'ce-type': event.type, 'ce-id': event.id } }]);
-    const deciding = this.core.engine.decide(event, { topic: null, partition: null, offset: null });
-    const decided = await Promise.race([deciding, new Promise<null>((r) => setTimeout(() => r(null), query.waitMs).unref())]).catch((e: Error) => {
+    const expected = this.watch?.expect(points.map((p) => decisionIdFor(event.id, p.id)));
+    try {
+      await this.core.platform.bus.publish(topicOf(event.type), [{ key: event.subject, value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', 'ce-type': event.type, 'ce-id': event.id } }]);
+    } catch (e) {
+      expected?.cancel();
+      throw new HttpException(`the event could not be queued: ${(e as Error).message}`, 503);
+    }
+    const deciding = expected
+      ? expected.records.then((records) => records.map((record, i): Decided => ({ decisionId: decisionIdFor(event.id, points[i].id), decisionPoint: points[i].id, record, duplicate: false })))
+      : this.core.engine.decide(event, { topic: null, partition: null, offset: null });
+    const timer = { handle: undefined as NodeJS.Timeout | undefined };
+    const decided = await Promise.race([deciding, new Promise<null>((r) => (timer.handle = setTimeout(() => r(null), query.waitMs).unref()))]).finally(() => clearTimeout(timer.handle)).catch((e: Error) => {
       if (e instanceof ContractViolation) throw new BadRequestException(e.reason);
       throw e instanceof HttpException ? e : new HttpException(`the decision could not be made now; the event is queued and will be decided: ${e.message}`, 503);
     });
     if (!decided) {
+      expected?.cancel();
       deciding.catch((e: Error) => this.logger.warn({ message: 'a decision still being made failed; the queued event will be decided again', error: e.message }));
       const ids = points.map((p) => ({ decisionId: decisionIdFor(event.id, p.id), decisionPoint: p.id, status: 'deciding' }));
       res.status(202).setHeader('Location', `/v1/decisions/${ids[0].decisionId}`);
