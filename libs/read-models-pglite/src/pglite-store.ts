@@ -1,6 +1,7 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations } from '@arbiter/read-models';
+import { PlanCache } from './plan-cache';
 
 const parsers = { [types.INT8]: (value: string) => Number(value) };
 
@@ -11,7 +12,11 @@ const parsers = { [types.INT8]: (value: string) => Number(value) };
 export class PgliteReadModelStore implements ReadModelStore {
   private readonly leases = new Set<string>();
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(
+    private readonly db: PGlite,
+    /** Kept plans for hot statements outside transactions; null where literals could be misread. */
+    private readonly plans: PlanCache | null,
+  ) {}
 
   /** One process owns a PGlite directory, so a lease only has to exclude holders in this process. */
   async tryLease(name: string): Promise<Lease | null> {
@@ -28,10 +33,12 @@ export class PgliteReadModelStore implements ReadModelStore {
     // that loses the last commits loses them whole and the projection redoes them from its
     // checkpoint: read models need no fsync per commit (it cost more than the work itself).
     await db.exec('SET synchronous_commit TO off');
-    return new PgliteReadModelStore(db);
+    const [{ standard_conforming_strings: conforming }] = (await db.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings')).rows;
+    return new PgliteReadModelStore(db, conforming === 'on' ? new PlanCache((sql, params) => db.query(sql, params)) : null);
   }
 
   async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (this.plans) return (await this.plans.query(sql, params)) as T[];
     return (await this.db.query<T>(sql, params)).rows;
   }
 
