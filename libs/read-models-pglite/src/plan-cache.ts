@@ -12,19 +12,16 @@
  * other value, or a statement PostgreSQL will not prepare, takes the ordinary path.
  */
 
+import { HotStatements } from './hot-statements';
+
 /** Runs a statement on the engine, outside any transaction. */
 export type RunSql = (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
 
-/** Runs after this many times with the same text, a statement gets a plan of its own. */
-const PREPARE_AFTER = 3;
-const MAX_PLANS = 256;
-const MAX_TRACKED = 10_000;
-const PREPARABLE = /^\s*(SELECT|WITH|INSERT|UPDATE|DELETE|VALUES)\b/i;
-
 export class PlanCache {
-  private readonly seen = new Map<string, number>();
+  private readonly hot = new HotStatements('arbiter_plan_');
+  /** Each statement's PREPARE: its name once done, null if PostgreSQL refused it. */
   private readonly plans = new Map<string, Promise<string | null>>();
-  private next = 1;
+  private prepared = 0;
 
   constructor(private readonly run: RunSql) {}
 
@@ -48,12 +45,10 @@ export class PlanCache {
     if (!params.every(hasLiteral)) return null;
     const kept = this.plans.get(sql);
     if (kept) return kept;
-    if (this.plans.size >= MAX_PLANS || !PREPARABLE.test(sql)) return null;
-    const times = (this.seen.get(sql) ?? 0) + 1;
-    if (this.seen.size >= MAX_TRACKED) this.seen.clear();
-    this.seen.set(sql, times);
-    if (times < PREPARE_AFTER) return null;
-    const name = `arbiter_plan_${this.next++}`;
+    const hot = this.hot.nameFor(sql);
+    if (hot === null) return null;
+    // Numbered, so that a plan dropped because its table changed is prepared again under a new name.
+    const name = `${hot}_${++this.prepared}`;
     // A statement PostgreSQL refuses to prepare (several statements, a utility) keeps a null plan: never tried again.
     const plan = this.run(`PREPARE ${name} AS ${sql}`).then(
       () => name,

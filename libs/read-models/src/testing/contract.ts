@@ -60,6 +60,28 @@ export function describeReadModelContract(
       expect(rows.map((r) => r.id)).toEqual(['a', 'b']);
     });
 
+    it('answers a statement run again and again (a kept plan) as the first time: quotes, hostile values and arrays read as values', async () => {
+      await store.query(`INSERT INTO ${table} (id, cents) VALUES ($1, 1), ($2, 2)`, ["O'Brien", 'b']);
+      const byId = `SELECT id, cents FROM ${table} WHERE id = $1`;
+      const byIds = `SELECT id FROM ${table} WHERE id = ANY($1::text[]) ORDER BY id`;
+      for (let i = 0; i < 6; i++) {
+        expect(await store.query(byId, ["O'Brien"])).toEqual([{ id: "O'Brien", cents: 1 }]);
+        expect(await store.query(byId, ["x') OR true; DROP TABLE " + table + '; --'])).toEqual([]);
+        expect(await store.query(byIds, [["O'Brien", 'b']])).toEqual([{ id: "O'Brien" }, { id: 'b' }]);
+      }
+      expect(await store.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 2 }]);
+    });
+
+    it('reads a table as it is now after it changed under a statement run often, and a failing statement fails as itself', async () => {
+      const all = `SELECT * FROM ${table} WHERE id = $1`;
+      const insert = `INSERT INTO ${table} (id, cents) VALUES ($1, $2)`;
+      for (let i = 0; i < 4; i++) await store.query(insert, [`r${i}`, i]);
+      for (let i = 0; i < 4; i++) await store.query(all, ['r1']);
+      await store.query(`ALTER TABLE ${table} ADD COLUMN note TEXT`);
+      expect(await store.query(all, ['r1'])).toEqual([{ id: 'r1', cents: 1, doc: null, at: null, note: null }]);
+      await expect(store.query(insert, ['r1', 9])).rejects.toMatchObject({ code: '23505' });
+    });
+
     it('grants a lease to one holder at a time, and again once it is released', async () => {
       const name = `lease-${table}`;
       const first = await store.tryLease(name);
