@@ -96,6 +96,14 @@ describe('distributed: one process per app, on esdb-lite (EventStoreDB protocol)
     const [record] = (await ledgerRecords(store)).filter((r) => r.type === 'decision');
     expect(decision).toMatchObject({ decisionPoint: 'order.fulfillment', ledger: { chain: record.chain, seq: record.seq, hash: record.hash } });
 
+    // A gateway started after the decision was made answers the retried request from the audit views.
+    await cluster.serve('projector');
+    await until('the decision in the audit views', async () => (await cluster.query<{ n: number }>(`SELECT count(*)::int AS n FROM decisions WHERE trigger_event_id = '${event.id}'`))[0].n === 1, 60_000);
+    const later = await cluster.serveGateway();
+    const retried = await fetch(`${later}/v1/decisions?waitMs=5000`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.apiKey}` }, body: JSON.stringify(event) });
+    expect(retried.status).toBe(200);
+    expect(((await retried.json()) as { decisions: unknown[] }).decisions[0]).toMatchObject({ ledger: { chain: record.chain, seq: record.seq, hash: record.hash } });
+
     // A new event, with the reasoner running: answered with the decision the reasoner appends.
     const next = [...new Simulator({ seed: 6 }).take(400)].find((e) => e.type === 'order.placed')!;
     const fresh = await fetch(`${gateway}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.apiKey}` }, body: JSON.stringify(next) });

@@ -30,6 +30,8 @@ export class DecisionWatch {
   constructor(
     private readonly store: EventStore,
     private readonly logger: Logger = silentLogger,
+    /** A decision made before this watch saw it (a request retried later): from the audit views. */
+    private readonly lookup: (decisionId: string) => Promise<LedgerRecord | null> = async () => null,
   ) {}
 
   /** Follows the store from its head; resolves once following. */
@@ -67,6 +69,11 @@ export class DecisionWatch {
         };
         listeners.push([id, listener]);
         this.waiting.set(id, (this.waiting.get(id) ?? new Set()).add(listener));
+        // Asked after listening, so a decision appended meanwhile is seen one way or the other.
+        this.lookup(id).then(
+          (record) => record && !found.has(id) && listener(record),
+          (e: Error) => this.logger.warn('decision watch could not read the audit views', { error: e.message }),
+        );
       }
       settleIfDone();
     });

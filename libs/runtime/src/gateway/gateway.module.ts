@@ -1,4 +1,5 @@
 import { DynamicModule, Injectable, Module, OnModuleDestroy, OnModuleInit, Provider } from '@nestjs/common';
+import type { LedgerRecord } from '@arbiter/ledger';
 import { ArbiterCore } from '../arbiter-core';
 import { API_KEY, ApiKeyGuard } from './api-key.guard';
 import { DecisionsController, HealthController, MetricsController } from './controllers';
@@ -21,6 +22,11 @@ class DecisionWatchLifecycle implements OnModuleInit, OnModuleDestroy {
   }
 }
 
+function decisionWatchOf(core: ArbiterCore): DecisionWatch {
+  const fromAuditViews = async (id: string) => ((await core.audit.decision(id))?.record as LedgerRecord | undefined) ?? null;
+  return new DecisionWatch(core.platform.store, core.platform.logger, fromAuditViews);
+}
+
 export interface GatewayOptions {
   apiKey: string;
   /**
@@ -36,10 +42,7 @@ export interface GatewayOptions {
 export class GatewayModule {
   static register(options: GatewayOptions): DynamicModule {
     if (options.apiKey.length < 16) throw new Error('the gateway needs an API key of at least 16 characters');
-    const watch: Provider[] =
-      options.decidedBy === 'reasoners'
-        ? [{ provide: DecisionWatch, useFactory: (core: ArbiterCore) => new DecisionWatch(core.platform.store, core.platform.logger), inject: [ArbiterCore] }, DecisionWatchLifecycle]
-        : [];
+    const watch: Provider[] = options.decidedBy === 'reasoners' ? [{ provide: DecisionWatch, useFactory: decisionWatchOf, inject: [ArbiterCore] }, DecisionWatchLifecycle] : [];
     return {
       module: GatewayModule,
       controllers: [HealthController, DashboardController, MetricsController, DecisionsController, DecideController, ReviewsController, LedgerController, ShadowController],
