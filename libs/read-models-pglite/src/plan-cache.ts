@@ -12,13 +12,20 @@
  * other value, or a statement PostgreSQL will not prepare, takes the ordinary path.
  */
 
-import { HotStatements } from './hot-statements';
-
 /** Runs a statement on the engine, outside any transaction. */
 export type RunSql = (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
 
+/** Runs after this many times with the same text, a statement gets a plan of its own. */
+const PREPARE_AFTER = 3;
+/** Plans kept at most: statements whose text varies must not pile up in the engine. */
+const MAX_PLANS = 256;
+const MAX_COUNTED = 10_000;
+/** What PostgreSQL can PREPARE. */
+const PREPARABLE = /^\s*(SELECT|WITH|INSERT|UPDATE|DELETE|VALUES)\b/i;
+
 export class PlanCache {
-  private readonly hot = new HotStatements('arbiter_plan_');
+  /** How often each statement not yet planned has run. */
+  private readonly runs = new Map<string, number>();
   /** Each statement's PREPARE: its name once done, null if PostgreSQL refused it. */
   private readonly plans = new Map<string, Promise<string | null>>();
   private prepared = 0;
@@ -45,10 +52,13 @@ export class PlanCache {
     if (!params.every(hasLiteral)) return null;
     const kept = this.plans.get(sql);
     if (kept) return kept;
-    const hot = this.hot.nameFor(sql);
-    if (hot === null) return null;
+    if (this.plans.size >= MAX_PLANS || !PREPARABLE.test(sql)) return null;
+    const times = (this.runs.get(sql) ?? 0) + 1;
+    if (this.runs.size >= MAX_COUNTED) this.runs.clear();
+    this.runs.set(sql, times);
+    if (times < PREPARE_AFTER) return null;
     // Numbered, so that a plan dropped because its table changed is prepared again under a new name.
-    const name = `${hot}_${++this.prepared}`;
+    const name = `arbiter_plan_${++this.prepared}`;
     // A statement PostgreSQL refuses to prepare (several statements, a utility) keeps a null plan: never tried again.
     const plan = this.run(`PREPARE ${name} AS ${sql}`).then(
       () => name,

@@ -3,8 +3,6 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Clock, systemClock } from '@arbiter/clock';
 import type { EventStore } from '@arbiter/event-store';
-import { EsdbEventStore } from '@arbiter/event-store-esdb';
-import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import { FileKeyStore } from '@arbiter/key-store-file';
 import {
   ChainWriter, KEYS_CHAIN, KeyBody, ROLES, Role, Signer, TIME, assertStrongPublicKey, checkLeaf, keyRegistryOf, ledgerTime, publicKeyFromDidKey,
@@ -12,12 +10,12 @@ import {
 } from '@arbiter/ledger';
 import { lockDataDir } from './data-dir-lock';
 import { keyRegistrationId, keyRevocationId, pinnedOperatorRoot } from './key-ring';
-import { redactedEndpoint } from './platform';
+import { openEventStore, redactedEndpoint } from './platform';
 
 /** A key operation that cannot go ahead; the message says what to do instead. */
 export class KeyAdminError extends Error {
   constructor(
-    readonly code: 'no-root' | 'root-exists-in-data-dir' | 'wrong-root' | 'bad-key' | 'bad-window' | 'not-registered' | 'no-such-key' | 'bad-store',
+    readonly code: 'no-root' | 'root-exists-in-data-dir' | 'wrong-root' | 'bad-key' | 'bad-window' | 'not-registered' | 'no-such-key',
     message: string,
   ) {
     super(message);
@@ -97,16 +95,6 @@ export interface KeyAdminContext {
   clock?: Clock;
 }
 
-/** The event store that holds the service's chain `keys`: EventStoreDB when given, else the data directory's. */
-function openKeysStore(ctx: Pick<KeyAdminContext, 'dataDir' | 'esdb'>): EventStore {
-  if (!ctx.esdb) return new SqliteEventStore(join(ctx.dataDir, 'events.db'));
-  try {
-    return EsdbEventStore.connect(ctx.esdb);
-  } catch (e) {
-    throw new KeyAdminError('bad-store', `cannot use ${ctx.esdb}: ${(e as Error).message}`);
-  }
-}
-
 export interface RegisterRequest {
   name: string;
   roles: Role[];
@@ -120,7 +108,7 @@ export interface RegisterRequest {
 async function withKeysChain<T>(ctx: KeyAdminContext, root: Signer, work: (writer: ChainWriter, store: EventStore) => Promise<T>): Promise<T> {
   const pinned = pinnedOperatorRoot(ctx.dataDir);
   if (pinned && pinned !== root.did) throw new KeyAdminError('wrong-root', `${ctx.dataDir} is pinned to root ${pinned}, not to ${root.did}`);
-  const store = openKeysStore(ctx);
+  const store = openEventStore(ctx.dataDir, ctx.esdb);
   try {
     let ledger = ctx.ledgerId;
     for await (const record of storeSource(store).keyRecords()) {
@@ -228,7 +216,7 @@ export async function describeServiceKeys(dataDir: string, names: string[], esdb
   const rootDid = existsSync(join(keys, 'root.did')) ? readFileSync(join(keys, 'root.did'), 'utf8').trim() : null;
   const dids = await Promise.all(names.map((name) => serviceKey(dataDir, name)));
   if (!rootDid || (!esdb && !existsSync(join(dataDir, 'events.db')))) return names.map((name, i) => ({ name, did: dids[i], roles: null, revoked: null }));
-  const store = openKeysStore({ dataDir, esdb });
+  const store = openEventStore(dataDir, esdb);
   try {
     const registry = await keyRegistryOf(storeSource(store).keyRecords(), rootDid);
     const now = new Date().toISOString();

@@ -17,9 +17,11 @@ import { Logger, Metrics } from '@arbiter/telemetry';
 import { ArbiterConfig, ConfigError } from './config';
 import { lockDataDir } from './data-dir-lock';
 
-function connectEventStoreDb(connectionString: string): EventStore {
+/** The event store a service writes: EventStoreDB when a connection string is given, else its data directory's embedded store. */
+export function openEventStore(dataDir: string, esdbConnectionString?: string): EventStore {
+  if (!esdbConnectionString) return new SqliteEventStore(join(dataDir, 'events.db'));
   try {
-    return EsdbEventStore.connect(connectionString);
+    return EsdbEventStore.connect(esdbConnectionString);
   } catch (e) {
     throw new ConfigError(`ESDB_CONNECTION_STRING: ${(e as Error).message}`);
   }
@@ -54,7 +56,7 @@ export class Platform {
     const dataDir = resolve(config.dataDir);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const unlock = config.databaseUrl ? () => undefined : lockDataDir(dataDir);
-    const store: EventStore = config.esdbConnectionString ? connectEventStoreDb(config.esdbConnectionString) : new SqliteEventStore(join(dataDir, 'events.db'));
+    const store = openEventStore(dataDir, config.esdbConnectionString);
     const bus: Bus = withTopicPrefix(
       config.kafkaBrokers
         ? new KafkaBus({ brokers: config.kafkaBrokers.split(',').map((b) => b.trim()), clientId: `arbiter-${process.pid}` })

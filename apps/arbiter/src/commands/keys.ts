@@ -105,8 +105,8 @@ export function registerKeysCommand(program: Command): void {
     .addHelpText('after', ROOT_HELP)
     .action((options: Common & { name?: string }) =>
       run(async () => {
-        const { dataDir } = context(options);
-        const shown = await describeServiceKeys(dataDir, options.name ? [options.name] : SERVICE_KEYS.map((k) => k.name), context(options).esdb);
+        const { dataDir, esdb } = context(options);
+        const shown = await describeServiceKeys(dataDir, options.name ? [options.name] : SERVICE_KEYS.map((k) => k.name), esdb);
         print(
           options,
           { keys: shown },

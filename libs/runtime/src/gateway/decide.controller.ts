@@ -86,8 +86,8 @@ export class DecideController {
     const deciding = expected
       ? expected.records.then((records) => records.map((record, i): Decided => ({ decisionId: decisionIdFor(event.id, points[i].id), decisionPoint: points[i].id, record, duplicate: false })))
       : this.core.engine.decide(event, { topic: null, partition: null, offset: null });
-    const timer = { handle: undefined as NodeJS.Timeout | undefined };
-    const decided = await Promise.race([deciding, new Promise<null>((r) => (timer.handle = setTimeout(() => r(null), query.waitMs).unref()))]).finally(() => clearTimeout(timer.handle)).catch((e: Error) => {
+    let timer: NodeJS.Timeout | undefined;
+    const decided = await Promise.race([deciding, new Promise<null>((r) => (timer = setTimeout(() => r(null), query.waitMs).unref()))]).finally(() => clearTimeout(timer)).catch((e: Error) => {
       if (e instanceof ContractViolation) throw new BadRequestException(e.reason);
       throw e instanceof HttpException ? e : new HttpException(`the decision could not be made now; the event is queued and will be decided: ${e.message}`, 503);
     });
