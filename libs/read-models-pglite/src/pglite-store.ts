@@ -1,19 +1,18 @@
-import { PGlite, types } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations } from '@arbiter/read-models';
+import { EngineThread } from './engine-thread';
 import { PlanCache } from './plan-cache';
-
-const parsers = { [types.INT8]: (value: string) => Number(value) };
 
 /**
  * The embedded read-model engine: PostgreSQL compiled to WebAssembly (PGlite), keeping its
- * data directory on disk. One connection; PGlite queues concurrent work itself.
+ * data directory on disk, on a thread of its own. One connection; PGlite queues concurrent work
+ * itself.
  */
 export class PgliteReadModelStore implements ReadModelStore {
   private readonly leases = new Set<string>();
 
   private constructor(
-    private readonly db: PGlite,
+    private readonly db: EngineThread,
     /** Kept plans for hot statements outside transactions; null where literals could be misread. */
     private readonly plans: PlanCache | null,
   ) {}
@@ -27,23 +26,22 @@ export class PgliteReadModelStore implements ReadModelStore {
 
   static async open(dataDir: string): Promise<PgliteReadModelStore> {
     mkdirSync(dataDir, { recursive: true });
-    const db = new PGlite(dataDir, { parsers });
-    await db.waitReady;
+    const db = await EngineThread.start(dataDir);
     // Every projection writes its checkpoint in the same transaction as its effects, so a crash
     // that loses the last commits loses them whole and the projection redoes them from its
     // checkpoint: read models need no fsync per commit (it cost more than the work itself).
-    await db.exec('SET synchronous_commit TO off');
-    const [{ standard_conforming_strings: conforming }] = (await db.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings')).rows;
-    return new PgliteReadModelStore(db, conforming === 'on' ? new PlanCache((sql, params) => db.query(sql, params)) : null);
+    await db.query('SET synchronous_commit TO off');
+    const [{ standard_conforming_strings: conforming }] = await db.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings');
+    return new PgliteReadModelStore(db, conforming === 'on' ? new PlanCache(async (sql, params) => ({ rows: await db.query(sql, params) })) : null);
   }
 
   async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (this.plans) return (await this.plans.query(sql, params)) as T[];
-    return (await this.db.query<T>(sql, params)).rows;
+    return this.db.query<T>(sql, params);
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => work({ query: async <R extends Row>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }));
+    return this.db.transaction(work);
   }
 
   migrate(migrations: Migration[]): Promise<string[]> {
@@ -51,6 +49,6 @@ export class PgliteReadModelStore implements ReadModelStore {
   }
 
   async close(): Promise<void> {
-    if (!this.db.closed) await this.db.close();
+    await this.db.close();
   }
 }

@@ -110,7 +110,18 @@ describe.each(ENGINES)('rebuilding customer memory on %s', (_name, engine) => {
     const before = await dumpMemory(readModels);
     const midway: boolean[] = [];
     let checking: Promise<void> = Promise.resolve();
-    await rebuildProjection(store, readModels, MEMORY, {
+    // Each of the rebuild's transactions (its batches, then the swap) waits for the reads asked for before it.
+    const gated: ReadModelStore = {
+      query: (sql, params) => readModels.query(sql, params),
+      transaction: async (work) => {
+        await checking;
+        return readModels.transaction(work);
+      },
+      tryLease: (name) => readModels.tryLease(name),
+      migrate: (migrations) => readModels.migrate(migrations),
+      close: () => readModels.close(),
+    };
+    await rebuildProjection(store, gated, MEMORY, {
       batchSize: 100,
       onProgress: ({ fraction }) => {
         if (fraction < 1) checking = checking.then(async () => void midway.push(JSON.stringify(await dumpMemory(readModels)) === JSON.stringify(before)));
