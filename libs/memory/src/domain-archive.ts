@@ -126,7 +126,12 @@ export function archivedEventOf(event: DomainEvent, where: ArchivedMetadata): Ne
 
 /** An archived domain event and when it happened (its `time`, or when the bus took it); it was validated on the way in. */
 export function archivedDomainEvent(stored: StoredEvent): { event: DomainEvent; at: string; metadata: ArchivedMetadata } {
-  const event = JSON.parse(Buffer.from(stored.data).toString('utf8')) as DomainEvent;
-  const metadata = JSON.parse(Buffer.from(stored.metadata!).toString('utf8')) as ArchivedMetadata;
+  const event = JSON.parse(utf8(stored.data)) as DomainEvent;
+  const metadata = JSON.parse(utf8(stored.metadata!)) as ArchivedMetadata;
   return { event, at: event.time ?? metadata.timestamp, metadata };
+}
+
+/** The bytes as text, read in place (no copy: a rebuild decodes every archived event). */
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }

@@ -30,8 +30,11 @@ interface CustomerDelta {
 type Row = Record<string, string | number | boolean | null | object>;
 
 const json = (rows: unknown[]) => JSON.stringify(rows);
-const later = (a: string, b: string) => (Date.parse(b) >= Date.parse(a) ? b : a);
-const earlier = (a: string, b: string) => (Date.parse(b) < Date.parse(a) ? b : a);
+/** UTC timestamps in JavaScript's own ISO form (`2026-01-02T03:04:05.678Z`) compare as strings; others are parsed. */
+const isoUtc = (t: string) => t.length === 24 && t.charCodeAt(23) === 90; /* Z */
+const notBefore = (b: string, a: string) => (isoUtc(a) && isoUtc(b) ? b >= a : Date.parse(b) >= Date.parse(a));
+const later = (a: string, b: string) => (notBefore(b, a) ? b : a);
+const earlier = (a: string, b: string) => (notBefore(b, a) ? a : b);
 
 /**
  * Customer memory, folded a batch at a time: the batch is reduced in memory to one set of rows
@@ -61,7 +64,10 @@ async function claimEventIds(tx: SqlExecutor, batch: TimedEvent[]): Promise<Time
   return [...firsts.values()].filter((item) => fresh.has(item.event.id));
 }
 
-class BatchFold {
+/** Rows for each table, by table name, as `BatchFold.write` would have left them in an empty memory. */
+export type MemoryRows = Record<string, Row[]>;
+
+export class BatchFold {
   private readonly customers = new Map<string, CustomerDelta>();
   private readonly orders: Row[] = [];
   /** First delivery per order: later ones in the batch find it delivered already. */
@@ -141,7 +147,7 @@ class BatchFold {
       const d = e.data;
       const key = `${d.warehouseId}\n${d.sku}`;
       const current = this.inventory.get(key);
-      if (!current || Date.parse(current.updated_at) <= Date.parse(at)) this.inventory.set(key, { warehouse_id: d.warehouseId, sku: d.sku, on_hand: d.onHand, updated_at: at });
+      if (!current || notBefore(at, current.updated_at)) this.inventory.set(key, { warehouse_id: d.warehouseId, sku: d.sku, on_hand: d.onHand, updated_at: at });
     },
     'usage.reported': (e, at) => {
       const d = e.data;
@@ -152,7 +158,7 @@ class BatchFold {
       else {
         t.total += d.value;
         t.reports++;
-        if (Date.parse(d.periodEnd) >= Date.parse(t.last_period_end)) {
+        if (notBefore(d.periodEnd, t.last_period_end)) {
           t.last_value = d.value;
           t.last_period_end = d.periodEnd;
         }
@@ -166,6 +172,53 @@ class BatchFold {
       this.remember(d.buyerId, e, at, { disputeId: d.disputeId, orderId: d.orderId, amountCents: d.amountCents, reason: d.reason });
     },
   };
+
+  /**
+   * The append-only rows folded so far (the timeline, payments, usage), taken out of the fold:
+   * a bulk load writes them as it goes, while the keyed state stays here until `rowsForEmptyMemory`.
+   */
+  takeHistories(): MemoryRows {
+    return { customer_events: this.timeline.splice(0), payment_history: this.payments.splice(0), usage_history: this.usage.splice(0) };
+  }
+
+  /**
+   * What `write` leaves in empty tables, computed here instead of by the engine: every order is
+   * new (the first of each id counts), each order's first delivery applies to it, and the
+   * customers' totals follow. For a bulk load of a whole history, folded as one batch.
+   */
+  rowsForEmptyMemory(): MemoryRows {
+    const orders = new Map<string, Row>();
+    for (const o of this.orders) {
+      if (orders.has(o.order_id as string)) continue;
+      orders.set(o.order_id as string, { ...o, status: 'placed', warehouse_id: null, delivered_days: null });
+      const c = this.customers.get(o.customer_id as string)!;
+      c.orders_count++;
+      c.lifetime_value_cents += o.total_cents as number;
+    }
+    for (const [orderId, d] of this.deliveries) {
+      const order = orders.get(orderId);
+      if (!order) continue;
+      Object.assign(order, { status: d.status, warehouse_id: d.warehouse_id, delivered_days: d.delivered_days });
+      const c = this.customers.get(order.customer_id as string);
+      if (c && d.status === 'delivered-on-time') c.deliveries_on_time++;
+      else if (c) c.deliveries_late++;
+    }
+    const disputes = new Map<string, Row>();
+    for (const d of this.disputes) if (!disputes.has(d.dispute_id as string)) disputes.set(d.dispute_id as string, d);
+    return {
+      customer_orders: [...orders.values()],
+      customers: [...this.customers.values()] as unknown as Row[],
+      dispute_history: [...disputes.values()],
+      usage_totals: [...this.usageTotals.values()],
+      inventory_levels: [...this.inventory.values()],
+      ...this.takeHistories(),
+    };
+  }
+
+  /** The last delivery status of each order delivered: the fulfilment decisions' results. */
+  fulfilmentResults(): { order_id: string; result: string }[] {
+    return [...this.results].map(([order_id, result]) => ({ order_id, result }));
+  }
 
   /** Orders first (their counts go only to orders new to memory), then deliveries, then the customers' totals. */
   async write(tx: SqlExecutor): Promise<void> {
@@ -210,11 +263,7 @@ class BatchFold {
       if (d.status === 'delivered-on-time') c.deliveries_on_time++;
       else c.deliveries_late++;
     }
-    await tx.query(
-      `UPDATE decisions d SET result = r.result FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, result text)
-       WHERE d.subject_ref = r.order_id AND d.decision_point = 'order.fulfillment'`,
-      [json([...this.results].map(([order_id, result]) => ({ order_id, result })))],
-    );
+    await recordFulfilmentResults(tx, this.fulfilmentResults());
   }
 
   private async writeCustomers(tx: SqlExecutor): Promise<void> {
@@ -285,4 +334,14 @@ class BatchFold {
       [json([...this.inventory.values()])],
     );
   }
+}
+
+/** The fulfilment decisions learn how their orders were delivered. */
+export async function recordFulfilmentResults(tx: SqlExecutor, results: { order_id: string; result: string }[]): Promise<void> {
+  if (results.length === 0) return;
+  await tx.query(
+    `UPDATE decisions d SET result = r.result FROM jsonb_to_recordset($1::jsonb) AS r(order_id text, result text)
+     WHERE d.subject_ref = r.order_id AND d.decision_point = 'order.fulfillment'`,
+    [json(results)],
+  );
 }

@@ -5,7 +5,8 @@
 //
 // Protocol (see engine-thread.ts): every request has an `id` and gets exactly one reply,
 // `{ id, rows }` or `{ id, error }`. `begin` opens transaction `tx`; queries naming `tx` run in
-// it, in the order sent; `end` commits (or rolls back) and answers once that is done.
+// it, in the order sent; `end` commits (or rolls back) and answers once that is done; `copy`
+// runs a COPY … FROM '/dev/blob' statement over the text it brings.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types } from '@electric-sql/pglite';
 
@@ -70,6 +71,8 @@ parentPort.on('message', (request) => {
     case 'query':
       if (request.tx !== undefined) return enqueue(request.tx, request);
       return db.query(request.sql, request.params).then((result) => reply(request.id, result.rows), (e) => fail(request.id, e));
+    case 'copy':
+      return db.query(request.sql, [], { blob: new Blob([request.text]) }).then(() => reply(request.id, []), (e) => fail(request.id, e));
     case 'close':
       return db.close().then(() => reply(request.id, []), (e) => fail(request.id, e));
     default:

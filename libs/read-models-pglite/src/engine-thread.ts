@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Row, SqlExecutor } from '@arbiter/read-models';
 
-type Request = { op: 'query'; sql: string; params: unknown[]; tx?: number } | { op: 'begin'; tx: number } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' };
+type Request = { op: 'query'; sql: string; params: unknown[]; tx?: number } | { op: 'copy'; sql: string; text: string } | { op: 'begin'; tx: number } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' };
 type Reply = { id: number; rows: Row[] } | { id: number; error: Record<string, unknown> & { message: string } };
 
 /** An error the engine raised, with its PostgreSQL fields (`code`, `detail`, …) as the engine gave them. */
@@ -48,6 +48,11 @@ export class EngineThread {
 
   query<T extends Row = Row>(sql: string, params: unknown[] = [], tx?: number): Promise<T[]> {
     return this.call({ op: 'query', sql, params, tx }) as Promise<T[]>;
+  }
+
+  /** Runs a `COPY … FROM '/dev/blob'` statement with `text` as its input. */
+  async copy(sql: string, text: string): Promise<void> {
+    await this.call({ op: 'copy', sql, text });
   }
 
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */

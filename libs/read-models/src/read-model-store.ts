@@ -28,6 +28,13 @@ export interface ReadModelStore extends SqlExecutor {
   tryLease(name: string): Promise<Lease | null>;
   /** Runs `work` in one transaction: all of it commits, or none of it. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Appends rows to a table as fast as the engine takes them (a bulk load: no conflict
+   * handling, nothing returned, not part of any transaction). `table` may name its schema;
+   * each row lists its values in `columns` order: strings, finite numbers, booleans, null,
+   * Dates, and objects or arrays for JSON columns. Resolves with the number of rows.
+   */
+  insertRows(table: string, columns: string[], rows: unknown[][]): Promise<number>;
   /** Applies the migrations not applied yet, each in its own transaction. */
   migrate(migrations: Migration[]): Promise<string[]>;
   close(): Promise<void>;
@@ -37,6 +44,16 @@ export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   id         TEXT PRIMARY KEY,
   applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
 )`;
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** `insertRows`' names, checked: they are written into the statement, so only plain identifiers pass. */
+export function checkedIdentifiers(table: string, columns: string[]): void {
+  const parts = table.split('.');
+  if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) throw new Error(`not a table name: ${JSON.stringify(table)}`);
+  if (columns.length === 0) throw new Error('no columns to insert');
+  for (const c of columns) if (!IDENTIFIER.test(c)) throw new Error(`not a column name: ${JSON.stringify(c)}`);
+}
 
 /** The migration runner both adapters share. */
 export async function applyMigrations(store: ReadModelStore, migrations: Migration[]): Promise<string[]> {

@@ -1,7 +1,8 @@
-import type { EventStore } from '@arbiter/event-store';
+import type { EventStore, Position } from '@arbiter/event-store';
 import type { ReadModelStore } from '@arbiter/read-models';
 import { LEDGER_PROJECTION, MEMORY_PROJECTION, ProjectionRunOptions, customerMemoryProjection, ledgerProjection } from '../projectors';
 import type { StoreProjectionRunner } from '../store-projection-runner';
+import { loadCustomerMemory } from './memory-load';
 
 /** A projection that can be rebuilt from position zero: the tables it owns, and how to run it. */
 export interface RebuildableProjection {
@@ -9,6 +10,12 @@ export interface RebuildableProjection {
   description: string;
   tables: string[];
   runner(store: EventStore, readModels: ReadModelStore, options: ProjectionRunOptions): StoreProjectionRunner;
+  /**
+   * A bulk load from position zero into the projection's tables, empty and without keys or
+   * indexes, with the effect `runner` would have had; resolves with the last position read.
+   * Projections without one are rebuilt by their runner, into tables with their indexes.
+   */
+  load?(store: EventStore, readModels: ReadModelStore, progress: { every: number; onBatch: (events: number, last: Position) => void }): Promise<Position | null>;
 }
 
 export const REBUILDABLE_PROJECTIONS: RebuildableProjection[] = [
@@ -17,6 +24,7 @@ export const REBUILDABLE_PROJECTIONS: RebuildableProjection[] = [
     description: 'customer memory, from the archived domain events',
     tables: ['customers', 'customer_orders', 'customer_events', 'payment_history', 'usage_history', 'usage_totals', 'dispute_history', 'inventory_levels', 'seen_events'],
     runner: (store, readModels, options) => customerMemoryProjection(store, { readModels }, options),
+    load: loadCustomerMemory,
   },
   {
     name: LEDGER_PROJECTION,

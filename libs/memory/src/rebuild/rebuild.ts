@@ -1,8 +1,9 @@
 import type { EventStore, Position } from '@arbiter/event-store';
 import type { ReadModelStore } from '@arbiter/read-models';
+import { writeCheckpoint } from '../checkpoints';
 import type { RebuildableProjection } from './catalog';
 import { schemaScopedStore } from './schema-scoped-store';
-import { createEmptyCopy } from './table-copy';
+import { copyKeysAndIndexes, createBareCopy, createEmptyCopy } from './table-copy';
 
 export class ProjectionBusyError extends Error {
   readonly code = 'projection-busy';
@@ -48,24 +49,18 @@ export async function rebuildProjection(store: EventStore, readModels: ReadModel
     await readModels.transaction(async (tx) => {
       await tx.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await tx.query(`CREATE SCHEMA ${schema}`);
-      for (const table of [...projection.tables, 'projection_checkpoints']) await createEmptyCopy(tx, table, schema);
+      for (const table of projection.tables) await (projection.load ? createBareCopy : createEmptyCopy)(tx, table, schema);
+      await createEmptyCopy(tx, 'projection_checkpoints', schema);
     });
     const head = await store.headPosition();
     const fraction = (p: Position) => (head && head.commit > 0n ? Math.min(1, Number((p.commit * 10_000n) / head.commit) / 10_000) : 1);
-    const runner = projection.runner(store, schemaScopedStore(readModels, schema), {
-      batchSize: options.batchSize ?? 5_000,
-      exclusive: false,
-      onBatch: (n, last) => {
-        events += n;
-        options.onProgress?.({ events, fraction: fraction(last) });
-      },
-    });
-    await runner.start();
-    try {
-      while (!(await runner.caughtUp())) await sleep(25);
-    } finally {
-      await runner.stop();
-    }
+    const onBatch = (n: number, last: Position) => {
+      events += n;
+      options.onProgress?.({ events, fraction: fraction(last) });
+    };
+    const scoped = schemaScopedStore(readModels, schema);
+    if (projection.load) await bulkLoad(store, scoped, projection, schema, { every: options.batchSize ?? 5_000, onBatch });
+    else await runToHead(store, scoped, projection, options.batchSize, onBatch);
     const checkpoint = await swapIn(readModels, projection, schema);
     const seconds = (performance.now() - started) / 1000;
     options.onProgress?.({ events, fraction: 1 });
@@ -76,6 +71,26 @@ export async function rebuildProjection(store: EventStore, readModels: ReadModel
   } finally {
     await lease.release();
   }
+}
+
+/** The projection's runner into the tables of the schema (with their indexes), until it has read everything. */
+async function runToHead(store: EventStore, scoped: ReadModelStore, projection: RebuildableProjection, batchSize: number | undefined, onBatch: (n: number, last: Position) => void): Promise<void> {
+  const runner = projection.runner(store, scoped, { batchSize: batchSize ?? 5_000, exclusive: false, onBatch });
+  await runner.start();
+  try {
+    while (!(await runner.caughtUp())) await sleep(25);
+  } finally {
+    await runner.stop();
+  }
+}
+
+/** The projection's bulk load into bare tables, then their keys and indexes, built once from all the rows, and the checkpoint. */
+async function bulkLoad(store: EventStore, scoped: ReadModelStore, projection: RebuildableProjection, schema: string, progress: { every: number; onBatch: (n: number, last: Position) => void }): Promise<void> {
+  const last = await projection.load!(store, scoped, progress);
+  await scoped.transaction(async (tx) => {
+    for (const table of projection.tables) await copyKeysAndIndexes(tx, table, schema);
+    if (last) await writeCheckpoint(tx, projection.name, last);
+  });
 }
 
 /** One transaction: the rebuilt tables replace the live ones, and the checkpoint comes with them. */

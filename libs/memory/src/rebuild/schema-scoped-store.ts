@@ -14,6 +14,8 @@ export function schemaScopedStore(store: ReadModelStore, schema: string): ReadMo
   return {
     query: <T extends Row = Row>(sql: string, params?: unknown[]) => scoped((tx) => tx.query<T>(sql, params)),
     transaction: scoped,
+    // A bulk load names its table's schema itself: unqualified, it is the scoped schema's table.
+    insertRows: (table, columns, rows) => store.insertRows(table.includes('.') ? table : `${schema}.${table}`, columns, rows),
     tryLease: (name: string): Promise<Lease | null> => store.tryLease(`${schema}:${name}`),
     migrate: (_migrations: Migration[]) => Promise.reject(new Error('migrations run on the live schema only')),
     close: async () => undefined,

@@ -6,7 +6,17 @@ import type { SqlExecutor } from '@arbiter/read-models';
  * (later migrations may name those indexes).
  */
 export async function createEmptyCopy(db: SqlExecutor, table: string, schema: string): Promise<void> {
+  await createBareCopy(db, table, schema);
+  await copyKeysAndIndexes(db, table, schema);
+}
+
+/** The columns and defaults alone: the fastest table to bulk-load, with its keys and indexes added after. */
+export async function createBareCopy(db: SqlExecutor, table: string, schema: string): Promise<void> {
   await db.query(`CREATE TABLE ${schema}.${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING IDENTITY)`);
+}
+
+/** The live table's constraints (keys, checks) and indexes, on its copy; built from the rows already there. */
+export async function copyKeysAndIndexes(db: SqlExecutor, table: string, schema: string): Promise<void> {
   const constraints = await db.query<{ name: string; definition: string }>(
     `SELECT conname AS name, pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c
      JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace

@@ -82,6 +82,29 @@ export function describeReadModelContract(
       await expect(store.query(insert, ['r1', 9])).rejects.toMatchObject({ code: '23505' });
     });
 
+    it('bulk-loads rows that read back exactly as written: reserved characters, nulls, JSON, timestamps, large numbers', async () => {
+      const awkward = 'tab\there, newline\nthere, CR\r, backslash \\ and \\N, quote \' " and ünïcödé 🎉';
+      const rows = [
+        ['plain', 1, { nested: { text: awkward, list: [1, 'two', null] } }, '2026-01-02T03:04:05.678Z'],
+        [awkward, 9007199254740991, null, new Date('2026-02-03T04:05:06.789Z')],
+        ['\\N', -42, [], null],
+      ];
+      expect(await store.insertRows(table, ['id', 'cents', 'doc', 'at'], rows)).toBe(3);
+      expect(await store.insertRows(table, ['id', 'cents'], [])).toBe(0);
+      expect(await store.query(`SELECT id, cents, doc, at FROM ${table} ORDER BY cents`)).toEqual([
+        { id: '\\N', cents: -42, doc: [], at: null },
+        { id: 'plain', cents: 1, doc: { nested: { text: awkward, list: [1, 'two', null] } }, at: new Date('2026-01-02T03:04:05.678Z') },
+        { id: awkward, cents: 9007199254740991, doc: null, at: new Date('2026-02-03T04:05:06.789Z') },
+      ]);
+    });
+
+    it('refuses a bulk load into names that are not plain identifiers, or that break a constraint, and loads nothing', async () => {
+      await expect(store.insertRows(`${table}; DROP TABLE ${table}`, ['id'], [['x']])).rejects.toThrow('not a table name');
+      await expect(store.insertRows(table, ['id", cents'], [['x']])).rejects.toThrow('not a column name');
+      await expect(store.insertRows(table, ['id', 'cents'], [['a', 1], ['a', 2]])).rejects.toMatchObject({ code: '23505' });
+      expect(await store.query(`SELECT id FROM ${table}`)).toEqual([]);
+    });
+
     it('grants a lease to one holder at a time, and again once it is released', async () => {
       const name = `lease-${table}`;
       const first = await store.tryLease(name);
