@@ -1,4 +1,5 @@
-import { describeBusContract } from '@arbiter/bus/testing';
+import { DEDUPE_HEADER } from '@arbiter/bus';
+import { consumeN, describeBusContract } from '@arbiter/bus/testing';
 import { KafkaBus } from './kafka-bus';
 import { testBrokers } from './testing';
 
@@ -46,4 +47,26 @@ describe('the Kafka bus, closing', () => {
     await expect(bus.lag('closing', ['anything'])).rejects.toThrow('closed');
     await expect(bus.publish('anything', [{ key: 'k', value: 'v' }])).rejects.toThrow('closed');
   });
+});
+
+describe('the Kafka bus, when a publish with dedupe keys fails', () => {
+  it('sends those keys again on the next publish: a failed send does not count as sent', async () => {
+    const bus = new KafkaBus({ brokers });
+    const topic = `dedupe-failed-${Date.now()}`;
+    try {
+      await bus.publish(topic, [{ key: 'a', value: 'before', headers: { [DEDUPE_HEADER]: 'd-0' } }]);
+      // Larger than the broker takes (message.max.bytes, 1 MiB by default): the broker refuses the batch.
+      const tooLarge = 'x'.repeat(2 * 1024 * 1024);
+      await expect(bus.publish(topic, [{ key: 'a', value: tooLarge, headers: { [DEDUPE_HEADER]: 'd-1' } }])).rejects.toThrow();
+      await bus.publish(topic, [
+        { key: 'a', value: 'resent', headers: { [DEDUPE_HEADER]: 'd-1' } },
+        { key: 'a', value: 'again', headers: { [DEDUPE_HEADER]: 'd-0' } },
+      ]);
+      await bus.publish(topic, [{ key: 'a', value: 'twice', headers: { [DEDUPE_HEADER]: 'd-1' } }]);
+      const got = await consumeN(bus, `check-${topic}`, [topic], 3, 10_000);
+      expect(got.map((m) => Buffer.from(m.value).toString('utf8'))).toEqual(['before', 'resent']);
+    } finally {
+      await bus.close();
+    }
+  }, 60_000);
 });

@@ -93,12 +93,20 @@ export class KafkaBus implements Bus {
     const batch = seen ? messages.filter((m) => seen.claim(m.headers?.[DEDUPE_HEADER])) : messages;
     if (batch.length === 0) return;
     await this.ensureTopics([{ name: topic, partitions: DEFAULT_PARTITIONS }]);
-    const producer = await this.connectedProducer();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: batch.map((m) => ({ key: m.key, value: typeof m.value === 'string' ? m.value : Buffer.from(m.value), headers: m.headers })),
-    });
+    try {
+      const producer = await this.connectedProducer();
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: batch.map((m) => ({ key: m.key, value: typeof m.value === 'string' ? m.value : Buffer.from(m.value), headers: m.headers })),
+      });
+    } catch (e) {
+      // The keys were claimed before sending, and a failed send may have delivered some, all or
+      // none of the batch: forget them and learn again from the topic itself before the next
+      // publish, so a resend delivers exactly what is missing.
+      if (seen) this.seen.delete(topic);
+      throw e;
+    }
   }
 
   /** Dedupe keys already on the topic, learnt once per topic from its newest messages. */
