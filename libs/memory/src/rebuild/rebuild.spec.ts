@@ -53,10 +53,12 @@ async function dumpMemory(db: ReadModelStore): Promise<Record<string, string[]>>
   return out;
 }
 
-/** Every index (keys included) on the memory tables, by name and definition. */
+/** Every index (keys included) on the memory tables, by name and definition, and the tables' storage options. */
 async function indexesOf(db: ReadModelStore): Promise<string[]> {
   const rows = await db.query<{ name: string; definition: string }>(
-    `SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1::text[]) ORDER BY indexname`,
+    `SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1::text[])
+     UNION ALL SELECT relname, array_to_string(reloptions, ', ') FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relname = ANY($1::text[]) AND reloptions IS NOT NULL
+     ORDER BY 1`,
     [MEMORY.tables],
   );
   return rows.map((r) => `${r.name}: ${r.definition}`);
@@ -119,6 +121,7 @@ describe.each(ENGINES)('rebuilding customer memory on %s', (_name, engine) => {
     expect(await dumpMemory(readModels)).toEqual(built);
     expect(damaged).not.toEqual(built);
     expect(await indexesOf(readModels)).toEqual(keysAndIndexes);
+    expect(keysAndIndexes).toContain('customers: fillfactor=70');
   }, 120_000);
 
   it('keeps the live tables untouched while it runs: a reader mid-rebuild sees the old view', async () => {

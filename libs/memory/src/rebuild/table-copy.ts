@@ -10,9 +10,11 @@ export async function createEmptyCopy(db: SqlExecutor, table: string, schema: st
   await copyKeysAndIndexes(db, table, schema);
 }
 
-/** The columns and defaults alone: the fastest table to bulk-load, with its keys and indexes added after. */
+/** The columns, defaults and storage options (fillfactor) alone: the fastest table to bulk-load, with its keys and indexes added after. */
 export async function createBareCopy(db: SqlExecutor, table: string, schema: string): Promise<void> {
-  await db.query(`CREATE TABLE ${schema}.${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING IDENTITY)`);
+  const [{ options }] = await db.query<{ options: string[] | null }>(`SELECT reloptions AS options FROM pg_class WHERE oid = $1::regclass`, [`public.${table}`]);
+  const storage = options?.length ? ` WITH (${options.join(', ')})` : '';
+  await db.query(`CREATE TABLE ${schema}.${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING IDENTITY)${storage}`);
 }
 
 /** The live table's constraints (keys, checks) and indexes, on its copy; built from the rows already there. */
