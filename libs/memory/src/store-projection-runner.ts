@@ -5,6 +5,8 @@ import { readCheckpoint, writeCheckpoint } from './checkpoints';
 
 const FLUSH_EVERY = 500;
 const FLUSH_AFTER_MS = 20;
+/** How far a batch may grow past `batchSize` while the previous one commits. */
+const GROW_UP_TO = 5;
 const LEASE_RETRY_MS = 2_000;
 const MAX_BACKOFF_MS = 15_000;
 
@@ -41,6 +43,8 @@ export class StoreProjectionRunner {
   private lease: Lease | null = null;
   private buffer: StoredEvent[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  /** Batches handed to `flush` and not committed (or failed) yet. */
+  private committing = 0;
   /** The first failed batch of this follow: no later batch may commit after it (its checkpoint would skip it). */
   private broken: Error | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -110,17 +114,21 @@ export class StoreProjectionRunner {
     });
     started();
     // One batch commits while the next is read and buffered: the database's work overlaps ours.
-    let committing: Promise<void> = Promise.resolve();
+    // A projection that is behind reads on while a batch commits, so its batches grow (up to
+    // GROW_UP_TO times batchSize): fewer, larger commits, each writing a row once for all the
+    // events of the batch that change it (a customer's totals, say).
+    const size = this.options.batchSize ?? FLUSH_EVERY;
     try {
       for await (const event of subscription) {
         this.buffer.push(event);
-        if (this.buffer.length >= (this.options.batchSize ?? FLUSH_EVERY)) {
-          await committing;
-          committing = this.flush();
-          committing.catch(() => undefined);
-        } else this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_AFTER_MS);
+        if (this.buffer.length < size) this.timer ??= setTimeout(() => void this.flushWhenIdle(), FLUSH_AFTER_MS);
+        else if (this.committing === 0) void this.flush().catch(() => undefined);
+        else if (this.buffer.length >= size * GROW_UP_TO) {
+          await this.flushing;
+          void this.flush().catch(() => undefined);
+        }
       }
-      await committing;
+      await this.flushing;
       await this.flush();
     } finally {
       this.subscription = null;
@@ -134,12 +142,19 @@ export class StoreProjectionRunner {
     }
   }
 
+  /** Once the batch being committed is done, commits what has been buffered meanwhile. */
+  private async flushWhenIdle(): Promise<void> {
+    await this.flushing;
+    await this.flush().catch(() => undefined);
+  }
+
   /** Applies the buffered events with the checkpoint in one transaction; a failure ends the subscription. */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const events = this.buffer;
     this.buffer = [];
+    this.committing++;
     const run = this.flushing.then(async () => {
       if (this.broken) throw this.broken;
       if (events.length === 0) return;
@@ -154,11 +169,13 @@ export class StoreProjectionRunner {
       this.options.onBatch?.(events.length, last);
     });
     // A failed batch is applied again after the restart from the checkpoint, so later flushes must not run.
-    this.flushing = run.catch((e: Error) => {
-      this.broken ??= e;
-      this.lastError = e;
-      void this.subscription?.close();
-    });
+    this.flushing = run
+      .catch((e: Error) => {
+        this.broken ??= e;
+        this.lastError = e;
+        void this.subscription?.close();
+      })
+      .finally(() => this.committing--);
     return run;
   }
 
