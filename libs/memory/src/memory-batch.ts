@@ -64,7 +64,7 @@ async function claimEventIds(tx: SqlExecutor, batch: TimedEvent[]): Promise<Time
   return [...firsts.values()].filter((item) => fresh.has(item.event.id));
 }
 
-/** Rows for each table, by table name, as `BatchFold.write` would have left them in an empty memory. */
+/** Rows to write, by table name. */
 export type MemoryRows = Record<string, Row[]>;
 
 export class BatchFold {

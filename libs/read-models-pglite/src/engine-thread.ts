@@ -46,6 +46,7 @@ export class EngineThread {
     return new EngineThread(worker);
   }
 
+  /** A statement outside any transaction, or in transaction `tx` when given. */
   query<T extends Row = Row>(sql: string, params: unknown[] = [], tx?: number): Promise<T[]> {
     return this.call({ op: 'query', sql, params, tx }) as Promise<T[]>;
   }

@@ -33,7 +33,7 @@ export class PgliteReadModelStore implements ReadModelStore {
     // checkpoint: read models need no fsync per commit (it cost more than the work itself).
     await db.query('SET synchronous_commit TO off');
     const [{ standard_conforming_strings: conforming }] = await db.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings');
-    return new PgliteReadModelStore(db, conforming === 'on' ? new PlanCache(async (sql, params) => ({ rows: await db.query(sql, params) })) : null);
+    return new PgliteReadModelStore(db, conforming === 'on' ? new PlanCache((sql, params) => db.query(sql, params)) : null);
   }
 
   async query<T extends Row = Row>(sql: string, params: unknown[] = []): Promise<T[]> {

@@ -13,7 +13,7 @@
  */
 
 /** Runs a statement on the engine, outside any transaction. */
-export type RunSql = (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }>;
+export type RunSql = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 
 /** Runs after this many times with the same text, a statement gets a plan of its own. */
 const PREPARE_AFTER = 3;
@@ -37,7 +37,7 @@ export class PlanCache {
     const name = await this.planFor(sql, params);
     if (name !== null) {
       try {
-        return (await this.run(params.length ? `EXECUTE ${name}(${params.map(literal).join(', ')})` : `EXECUTE ${name}`)).rows;
+        return await this.run(params.length ? `EXECUTE ${name}(${params.map(literal).join(', ')})` : `EXECUTE ${name}`);
       } catch (e) {
         // A table changed under a kept plan ("cached plan must not change result type"): plan it again.
         if ((e as { code?: string }).code !== '0A000') throw e;
@@ -45,7 +45,7 @@ export class PlanCache {
         await this.run(`DEALLOCATE ${name}`).catch(() => undefined);
       }
     }
-    return (await this.run(sql, params)).rows;
+    return this.run(sql, params);
   }
 
   private planFor(sql: string, params: unknown[]): Promise<string | null> | null {
