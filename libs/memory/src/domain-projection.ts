@@ -17,7 +17,7 @@ async function touchCustomer(tx: SqlExecutor, customerId: string, at: string): P
 async function remember(tx: SqlExecutor, customerId: string, event: DomainEvent, at: string, summary: Record<string, unknown>): Promise<void> {
   await tx.query(
     `INSERT INTO customer_events (customer_id, event_id, type, occurred_at, summary) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (customer_id, event_id) DO NOTHING`,
+     ON CONFLICT DO NOTHING`,
     [customerId, event.id, event.type, at, JSON.stringify(summary)],
   );
 }
@@ -34,7 +34,7 @@ async function recordPayment(
 ): Promise<void> {
   await tx.query(
     `INSERT INTO payment_history (event_id, customer_id, payment_id, order_id, amount_cents, outcome, reason, attempt, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (event_id) DO NOTHING`,
+     ON CONFLICT DO NOTHING`,
     [eventId, d.customerId, d.paymentId, d.orderId ?? null, d.amountCents, outcome, reason, attempt, at],
   );
 }
@@ -107,7 +107,7 @@ const handlers: { [K in DomainEvent['type']]: (tx: SqlExecutor, e: Of<K>, at: st
     );
     await tx.query(
       `INSERT INTO usage_history (event_id, account_id, metric, value, period_start, period_end) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (event_id) DO NOTHING`,
+       ON CONFLICT DO NOTHING`,
       [e.id, d.accountId, d.metric, d.value, d.periodStart, d.periodEnd],
     );
   },

@@ -38,7 +38,8 @@ describe('customer memory', () => {
   beforeEach(async () => {
     bus = new SqliteBus(join(dir, `bus-${Date.now()}.db`));
     store = new SqliteEventStore(join(dir, `events-${Date.now()}.db`));
-    for (const table of ['customers', 'customer_orders', 'customer_events', 'seen_events', 'projection_checkpoints']) await readModels.query(`DELETE FROM ${table}`);
+    const tables = ['customers', 'customer_orders', 'customer_events', 'payment_history', 'usage_history', 'usage_totals', 'dispute_history', 'inventory_levels', 'seen_events', 'projection_checkpoints'];
+    for (const table of tables) await readModels.query(`DELETE FROM ${table}`);
   });
   afterEach(async () => {
     await bus.close();

@@ -6,7 +6,8 @@
 // Protocol (see engine-thread.ts): every request has an `id` and gets exactly one reply,
 // `{ id, rows }` or `{ id, error }`. `begin` opens transaction `tx`; queries naming `tx` run in
 // it, in the order sent; `end` commits (or rolls back) and answers once that is done; `copy`
-// runs a COPY … FROM '/dev/blob' statement over the text it brings.
+// runs a COPY … FROM '/dev/blob' statement over the text it brings (in transaction `tx` when it
+// names one).
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types } from '@electric-sql/pglite';
 
@@ -41,7 +42,8 @@ function begin(id, txId) {
         return;
       }
       try {
-        reply(request.id, (await tx.query(request.sql, request.params)).rows);
+        const result = request.op === 'copy' ? await tx.query(request.sql, [], { blob: new Blob([request.text]) }) : await tx.query(request.sql, request.params);
+        reply(request.id, request.op === 'copy' ? [] : result.rows);
       } catch (e) {
         fail(request.id, e);
       }
@@ -72,6 +74,7 @@ parentPort.on('message', (request) => {
       if (request.tx !== undefined) return enqueue(request.tx, request);
       return db.query(request.sql, request.params).then((result) => reply(request.id, result.rows), (e) => fail(request.id, e));
     case 'copy':
+      if (request.tx !== undefined) return enqueue(request.tx, request);
       return db.query(request.sql, [], { blob: new Blob([request.text]) }).then(() => reply(request.id, []), (e) => fail(request.id, e));
     case 'close':
       return db.close().then(() => reply(request.id, []), (e) => fail(request.id, e));

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Row, SqlExecutor } from '@arbiter/read-models';
+import type { Row } from '@arbiter/read-models';
 
-type Request = { op: 'query'; sql: string; params: unknown[]; tx?: number } | { op: 'copy'; sql: string; text: string } | { op: 'begin'; tx: number } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' };
+type Request = { op: 'query'; sql: string; params: unknown[]; tx?: number } | { op: 'copy'; sql: string; text: string; tx?: number } | { op: 'begin'; tx: number } | { op: 'end'; tx: number; commit: boolean } | { op: 'close' };
 type Reply = { id: number; rows: Row[] } | { id: number; error: Record<string, unknown> & { message: string } };
 
 /** An error the engine raised, with its PostgreSQL fields (`code`, `detail`, …) as the engine gave them. */
@@ -12,6 +12,12 @@ export class EngineError extends Error {
     super(fields.message);
     Object.assign(this, fields);
   }
+}
+
+/** A transaction on the engine's thread: its statements, and COPYs, run in it in the order sent. */
+export interface EngineTransaction {
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  copy(sql: string, text: string): Promise<void>;
 }
 
 /**
@@ -52,17 +58,17 @@ export class EngineThread {
   }
 
   /** Runs a `COPY … FROM '/dev/blob'` statement with `text` as its input. */
-  async copy(sql: string, text: string): Promise<void> {
-    await this.call({ op: 'copy', sql, text });
+  async copy(sql: string, text: string, tx?: number): Promise<void> {
+    await this.call({ op: 'copy', sql, text, tx });
   }
 
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: EngineTransaction) => Promise<T>): Promise<T> {
     const tx = ++this.transactions;
     await this.call({ op: 'begin', tx });
     let result: T;
     try {
-      result = await work({ query: <R extends Row>(sql: string, params: unknown[] = []) => this.query<R>(sql, params, tx) });
+      result = await work({ query: <R extends Row>(sql: string, params: unknown[] = []) => this.query<R>(sql, params, tx), copy: (sql, text) => this.copy(sql, text, tx) });
     } catch (e) {
       await this.call({ op: 'end', tx, commit: false }).catch(() => undefined);
       throw e;

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations, checkedIdentifiers } from '@arbiter/read-models';
-import { copyText } from './copy-text';
+import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations, checkedIdentifiers, copyText } from '@arbiter/read-models';
 import { EngineThread } from './engine-thread';
 import { PlanCache } from './plan-cache';
 
@@ -42,15 +41,11 @@ export class PgliteReadModelStore implements ReadModelStore {
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
+    return this.db.transaction((tx) => work({ query: tx.query, insertRows: (table, columns, rows) => copyRows(table, columns, rows, tx.copy) }));
   }
 
-  /** One COPY per call: the rows travel to the engine's thread as COPY text. */
-  async insertRows(table: string, columns: string[], rows: unknown[][]): Promise<number> {
-    checkedIdentifiers(table, columns);
-    if (rows.length === 0) return 0;
-    await this.db.copy(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, copyText(rows));
-    return rows.length;
+  insertRows(table: string, columns: string[], rows: unknown[][]): Promise<number> {
+    return copyRows(table, columns, rows, (sql, text) => this.db.copy(sql, text));
   }
 
   migrate(migrations: Migration[]): Promise<string[]> {
@@ -60,4 +55,12 @@ export class PgliteReadModelStore implements ReadModelStore {
   async close(): Promise<void> {
     await this.db.close();
   }
+}
+
+/** One COPY per call: the rows travel to the engine's thread as COPY text. */
+async function copyRows(table: string, columns: string[], rows: unknown[][], copy: (sql: string, text: string) => Promise<void>): Promise<number> {
+  checkedIdentifiers(table, columns);
+  if (rows.length === 0) return 0;
+  await copy(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, copyText(rows));
+  return rows.length;
 }

@@ -1,7 +1,10 @@
+import { once } from 'node:events';
 import { Pool, PoolClient, types } from 'pg';
-import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations, checkedIdentifiers } from '@arbiter/read-models';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations, checkedIdentifiers, copyText } from '@arbiter/read-models';
 
-const ROWS_PER_INSERT = 5_000;
+/** COPY text is written this many rows at a time, so a large load is never one huge string. */
+const COPY_CHUNK_ROWS = 5_000;
 
 // Same value mapping as the embedded engine: BIGINT as number.
 const typeParsers = {
@@ -65,22 +68,25 @@ export class PostgresReadModelStore implements ReadModelStore {
     return (await this.pool.query<T>(sql, params)).rows;
   }
 
-  /** Rows as JSON objects, typed by the table's own row type: one statement per few thousand rows. */
+  /** One COPY … FROM STDIN on a connection of its own: it commits (or fails) whole. */
   async insertRows(table: string, columns: string[], rows: unknown[][]): Promise<number> {
     checkedIdentifiers(table, columns);
-    const names = columns.join(', ');
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      const objects = rows.slice(i, i + ROWS_PER_INSERT).map((row) => Object.fromEntries(columns.map((c, j) => [c, row[j]])));
-      await this.pool.query(`INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [JSON.stringify(objects)]);
+    const client = await this.pool.connect();
+    try {
+      return await copyRows(client, table, columns, rows);
+    } finally {
+      client.release();
     }
-    return rows.length;
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await work({ query: async <R extends Row>(sql: string, params: unknown[] = []) => (await client.query<R>(sql, params)).rows });
+      const result = await work({
+        query: async <R extends Row>(sql: string, params: unknown[] = []) => (await client.query<R>(sql, params)).rows,
+        insertRows: (table, columns, rows) => copyRows(client, table, columns, rows),
+      });
       await client.query('COMMIT');
       return result;
     } catch (e) {
@@ -98,4 +104,27 @@ export class PostgresReadModelStore implements ReadModelStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** Rows in COPY text format through `COPY … FROM STDIN`, written as the server takes them. */
+async function copyRows(client: PoolClient, table: string, columns: string[], rows: unknown[][]): Promise<number> {
+  checkedIdentifiers(table, columns);
+  if (rows.length === 0) return 0;
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  // Rejects with the server's error (a key violation, say) as soon as the stream fails.
+  const finished = once(stream, 'finish');
+  finished.catch(() => undefined);
+  try {
+    for (let i = 0; i < rows.length; i += COPY_CHUNK_ROWS) {
+      if (!stream.write(copyText(rows.slice(i, i + COPY_CHUNK_ROWS)))) await Promise.race([once(stream, 'drain'), finished]);
+    }
+  } catch (e) {
+    // A value that cannot be written (NaN, say): the server is told to abandon the COPY, and the connection is usable again.
+    stream.destroy(e as Error);
+    await finished.catch(() => undefined);
+    throw e;
+  }
+  stream.end();
+  await finished;
+  return rows.length;
 }

@@ -1,1 +1,2 @@
 export * from './read-model-store';
+export * from './copy-text';

@@ -8,6 +8,14 @@ export type Row = Record<string, unknown>;
 
 export interface SqlExecutor {
   query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Appends rows to a table as fast as the engine takes them: no conflict handling, nothing
+   * returned (a key violation fails the whole call). In a transaction's executor the rows are
+   * part of the transaction; on the store itself each call commits on its own. `table` may name
+   * its schema; each row lists its values in `columns` order: strings, finite numbers, booleans,
+   * null, Dates, and objects or arrays for JSON columns. Resolves with the number of rows.
+   */
+  insertRows(table: string, columns: string[], rows: unknown[][]): Promise<number>;
 }
 
 export interface Migration {
@@ -28,13 +36,6 @@ export interface ReadModelStore extends SqlExecutor {
   tryLease(name: string): Promise<Lease | null>;
   /** Runs `work` in one transaction: all of it commits, or none of it. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /**
-   * Appends rows to a table as fast as the engine takes them (a bulk load: no conflict
-   * handling, nothing returned, not part of any transaction). `table` may name its schema;
-   * each row lists its values in `columns` order: strings, finite numbers, booleans, null,
-   * Dates, and objects or arrays for JSON columns. Resolves with the number of rows.
-   */
-  insertRows(table: string, columns: string[], rows: unknown[][]): Promise<number>;
   /** Applies the migrations not applied yet, each in its own transaction. */
   migrate(migrations: Migration[]): Promise<string[]>;
   close(): Promise<void>;

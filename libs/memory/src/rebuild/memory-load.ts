@@ -1,7 +1,7 @@
 import type { EventStore, Position } from '@arbiter/event-store';
 import type { ReadModelStore, Row } from '@arbiter/read-models';
 import { DOMAIN_EVENT_TYPE_PREFIX, archivedDomainEvent } from '../domain-archive';
-import { BatchFold, recordFulfilmentResults } from '../memory-batch';
+import { BatchFold, insertObjects, recordFulfilmentResults } from '../memory-batch';
 
 /** Append-only rows written per load, once this many have been folded. */
 const LOAD_EVERY = 20_000;
@@ -53,10 +53,4 @@ export async function loadCustomerMemory(store: EventStore, readModels: ReadMode
   await recordFulfilmentResults(readModels, fold.fulfilmentResults());
   if (last && reported > 0) progress?.onBatch(reported, last);
   return last;
-}
-
-function insertObjects(readModels: ReadModelStore, table: string, rows: Row[]): Promise<number> {
-  if (rows.length === 0) return Promise.resolve(0);
-  const columns = Object.keys(rows[0]);
-  return readModels.insertRows(table, columns, rows.map((row) => columns.map((c) => row[c])));
 }

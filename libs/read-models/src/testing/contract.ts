@@ -105,6 +105,29 @@ export function describeReadModelContract(
       expect(await store.query(`SELECT id FROM ${table}`)).toEqual([]);
     });
 
+    it('bulk-loads inside a transaction: its later statements see the rows, and a rollback takes them away with the rest', async () => {
+      const seen = await store.transaction(async (tx) => {
+        expect(await tx.insertRows(table, ['id', 'cents'], [['kept', 1], ['also kept', 2]])).toBe(2);
+        return tx.query<{ n: number }>(`SELECT COUNT(*)::bigint AS n FROM ${table}`);
+      });
+      expect(seen).toEqual([{ n: 2 }]);
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.query(`UPDATE ${table} SET cents = 99`);
+          await tx.insertRows(table, ['id', 'cents'], [['rolled back', 3]]);
+          throw new Error('the work failed');
+        }),
+      ).rejects.toThrow('the work failed');
+      await expect(store.transaction((tx) => tx.insertRows(table, ['id', 'cents'], [['late', 4], ['kept', 5]]))).rejects.toMatchObject({ code: '23505' });
+      await expect(store.transaction((tx) => tx.insertRows(table, ['id', 'cents'], [['not a number', Number.NaN]]))).rejects.toThrow('cannot insert the number NaN');
+      expect(await store.query(`SELECT id, cents FROM ${table} ORDER BY cents`)).toEqual([
+        { id: 'kept', cents: 1 },
+        { id: 'also kept', cents: 2 },
+      ]);
+      // The connection a failed load used is as good as new.
+      expect(await store.transaction((tx) => tx.insertRows(table, ['id', 'cents'], [['after', 6]]))).toBe(1);
+    });
+
     it('grants a lease to one holder at a time, and again once it is released', async () => {
       const name = `lease-${table}`;
       const first = await store.tryLease(name);
