@@ -5,6 +5,8 @@ import { Logger, silentLogger } from '@arbiter/telemetry';
 /** Decisions kept after they pass, for a request retried soon after its decision was made. */
 const RECENT = 2_000;
 const RESUBSCRIBE_MS = 1_000;
+/** How often a request still waiting asks the audit views again for a decision made before it was watching. */
+const LOOKUP_EVERY_MS = 1_000;
 
 export interface Expected {
   /** The records, in the order asked, once every one has been appended. */
@@ -32,6 +34,7 @@ export class DecisionWatch {
     private readonly logger: Logger = silentLogger,
     /** A decision made before this watch saw it (a request retried later): from the audit views. */
     private readonly lookup: (decisionId: string) => Promise<LedgerRecord | null> = async () => null,
+    private readonly lookupEveryMs = LOOKUP_EVERY_MS,
   ) {}
 
   /** Follows the store from its head; resolves once following. */
@@ -43,7 +46,9 @@ export class DecisionWatch {
   expect(decisionIds: string[]): Expected {
     const found = new Map<string, LedgerRecord>();
     const listeners: [string, (record: LedgerRecord) => void][] = [];
+    let asking: NodeJS.Timeout | null = null;
     const cancel = () => {
+      if (asking) clearInterval(asking);
       for (const [id, listener] of listeners) {
         const set = this.waiting.get(id);
         set?.delete(listener);
@@ -57,6 +62,11 @@ export class DecisionWatch {
         cancel();
         resolve(decisionIds.map((id) => found.get(id)!));
       };
+      const ask = (id: string, listener: (record: LedgerRecord) => void) =>
+        this.lookup(id).then(
+          (record) => record && !found.has(id) && listener(record),
+          (e: Error) => this.logger.warn('decision watch could not read the audit views', { error: e.message }),
+        );
       for (const id of wanted) {
         const seen = this.recent.get(id);
         if (seen) {
@@ -70,12 +80,17 @@ export class DecisionWatch {
         listeners.push([id, listener]);
         this.waiting.set(id, (this.waiting.get(id) ?? new Set()).add(listener));
         // Asked after listening, so a decision appended meanwhile is seen one way or the other.
-        this.lookup(id).then(
-          (record) => record && !found.has(id) && listener(record),
-          (e: Error) => this.logger.warn('decision watch could not read the audit views', { error: e.message }),
-        );
+        void ask(id, listener);
       }
       settleIfDone();
+      // A decision made before this watch started, and older than what it keeps, reaches the
+      // audit views only when their projection gets to it: ask again until then.
+      if (found.size < wanted.size) {
+        asking = setInterval(() => {
+          for (const [id, listener] of listeners) if (!found.has(id)) void ask(id, listener);
+        }, this.lookupEveryMs);
+        asking.unref();
+      }
     });
     return { records, cancel };
   }
