@@ -37,7 +37,7 @@ function toStored([position, stream, revision, id, type, data, metadata, created
     position: { commit: position, prepare: position },
     type,
     data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    metadata: metadata ? new Uint8Array(metadata) : null,
+    metadata: metadata ? new Uint8Array(metadata.buffer, metadata.byteOffset, metadata.byteLength) : null,
     contentType: contentType === 'application/json' ? 'application/json' : 'application/octet-stream',
     created: new Date(Number(created)),
   };

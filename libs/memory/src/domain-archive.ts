@@ -3,6 +3,7 @@ import { ContractViolation, DomainEvent, decodeDomainEvent, domainTopics } from 
 import { EventStore, NewEvent, StoredEvent, StreamNotFoundError, WrongExpectedVersionError } from '@arbiter/event-store';
 import { uuidV5 } from '@arbiter/ledger';
 import { Logger, Metrics, silentLogger } from '@arbiter/telemetry';
+import type { TimedEvent } from './memory-batch';
 
 /** Store event types of archived domain events: `domain.<CloudEvent type>`. */
 export const DOMAIN_EVENT_TYPE_PREFIX = 'domain.';
@@ -129,6 +130,12 @@ export function archivedDomainEvent(stored: StoredEvent): { event: DomainEvent; 
   const event = JSON.parse(utf8(stored.data)) as DomainEvent;
   const metadata = JSON.parse(utf8(stored.metadata!)) as ArchivedMetadata;
   return { event, at: event.time ?? metadata.timestamp, metadata };
+}
+
+/** The same, without where it came from: the metadata is read only for an event without a `time` (memory folds every archived event). */
+export function archivedTimedEvent(stored: StoredEvent): TimedEvent {
+  const event = JSON.parse(utf8(stored.data)) as DomainEvent;
+  return { event, at: event.time ?? (JSON.parse(utf8(stored.metadata!)) as ArchivedMetadata).timestamp };
 }
 
 /** The bytes as text, read in place (no copy: a rebuild decodes every archived event). */

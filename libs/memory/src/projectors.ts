@@ -3,7 +3,7 @@ import type { EventStore } from '@arbiter/event-store';
 import { LEDGER_EVENT_TYPE_PREFIX, readStoredRecord } from '@arbiter/ledger';
 import type { ReadModelStore } from '@arbiter/read-models';
 import type { Logger, Metrics } from '@arbiter/telemetry';
-import { DOMAIN_EVENT_TYPE_PREFIX, DomainArchiver, archivedDomainEvent } from './domain-archive';
+import { DOMAIN_EVENT_TYPE_PREFIX, DomainArchiver, archivedTimedEvent } from './domain-archive';
 import { projectDomainBatch } from './memory-batch';
 import { projectLedgerBatch } from './ledger-projection';
 import { StoreProjectionOptions, StoreProjectionRunner } from './store-projection-runner';
@@ -71,7 +71,7 @@ export function customerMemoryProjection(store: EventStore, deps: ProjectorDeps,
     logger: deps.logger,
     applyBatch: async (tx, events) => {
       // Producers may send an event twice (a retried publish): memory learns from each event id once.
-      const learnt = await projectDomainBatch(tx, events.map(archivedDomainEvent));
+      const learnt = await projectDomainBatch(tx, events.map(archivedTimedEvent));
       projected?.inc({}, learnt);
     },
   });

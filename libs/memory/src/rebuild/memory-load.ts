@@ -1,6 +1,6 @@
 import type { EventStore, Position } from '@arbiter/event-store';
 import type { ReadModelStore, Row } from '@arbiter/read-models';
-import { DOMAIN_EVENT_TYPE_PREFIX, archivedDomainEvent } from '../domain-archive';
+import { DOMAIN_EVENT_TYPE_PREFIX, archivedTimedEvent } from '../domain-archive';
 import { BatchFold, insertObjects, recordFulfilmentResults } from '../memory-batch';
 
 /** Append-only rows written per load, once this many have been folded. */
@@ -34,7 +34,7 @@ export async function loadCustomerMemory(store: EventStore, readModels: ReadMode
   };
 
   for await (const stored of store.readAll({ after: 'start', filter: { eventTypePrefixes: [DOMAIN_EVENT_TYPE_PREFIX] } })) {
-    const item = archivedDomainEvent(stored);
+    const item = archivedTimedEvent(stored);
     last = stored.position;
     // Producers may send an event twice (a retried publish): memory learns from each event id once.
     if (!seen.has(item.event.id)) {

@@ -1,6 +1,6 @@
 import { EventStore, Position } from '@arbiter/event-store';
 import { LedgerRecord, ledgerEventType } from '@arbiter/ledger';
-import { CustomerMemory, DOMAIN_EVENT_TYPE_PREFIX, MemoryReader, PositionedRecord, TimedEvent, archivedDomainEvent, projectDomainBatch, projectLedgerBatch } from '@arbiter/memory';
+import { CustomerMemory, DOMAIN_EVENT_TYPE_PREFIX, MemoryReader, PositionedRecord, TimedEvent, archivedTimedEvent, projectDomainBatch, projectLedgerBatch } from '@arbiter/memory';
 import type { ReadModelStore } from '@arbiter/read-models';
 import { triggerTimeOf } from '../recorded/recorded-decision';
 
@@ -54,8 +54,8 @@ export async function foldHistoryAsOf(store: EventStore, readModels: ReadModelSt
       const record = JSON.parse(text) as LedgerRecord;
       if (Date.parse(triggerTimeOf(record)) <= asOf) decisions.push({ record, text, position: stored.position.commit });
     } else {
-      const archived = archivedDomainEvent(stored);
-      if (Date.parse(archived.at) <= asOf) domain.push({ event: archived.event, at: archived.at });
+      const archived = archivedTimedEvent(stored);
+      if (Date.parse(archived.at) <= asOf) domain.push(archived);
       else folded.later++;
     }
     if (domain.length + decisions.length >= BATCH) await flush(last);
