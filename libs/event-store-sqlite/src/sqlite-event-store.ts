@@ -43,6 +43,11 @@ function toStored([position, stream, revision, id, type, data, metadata, created
   };
 }
 
+/** The bytes as SQLite's driver takes them, without a copy (it copies them into the page itself). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
@@ -156,7 +161,7 @@ export class SqliteEventStore implements EventStore {
       revision++;
       try {
         const info = this.statements.insert.run(
-          stream, revision, e.id, e.type, Buffer.from(e.data), e.metadata ? Buffer.from(e.metadata) : null, now, e.contentType ?? null,
+          stream, revision, e.id, e.type, asBuffer(e.data), e.metadata ? asBuffer(e.metadata) : null, now, e.contentType ?? null,
         );
         position = BigInt(info.lastInsertRowid);
       } catch (error) {

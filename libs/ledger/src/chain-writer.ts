@@ -3,8 +3,7 @@ import { EventStore, Position, StoredEvent, StreamNotFoundError, WrongExpectedVe
 import { ledgerEventType } from './bodies';
 import { uuidV5 } from './uuid';
 import type { Json } from './json/canonical';
-import { canonicalize } from './json/canonical';
-import { EntryType, LedgerRecord, Signer, ledgerTime, parseRecord, signEntry } from './record';
+import { EntryType, LedgerRecord, Signer, ledgerTime, parseRecord, signEntryToText } from './record';
 
 export interface AppendEntry {
   chain: string;
@@ -85,7 +84,7 @@ export class ChainWriter {
       const head = await this.head(request.chain);
       const existing = head.ids.get(request.eventId);
       if (existing !== undefined) return { record: await this.readAt(request.chain, existing), duplicate: true, position: null };
-      const record = await signEntry(
+      const { record, text } = await signEntryToText(
         {
           v: 1,
           ledger: this.ledger,
@@ -102,7 +101,7 @@ export class ChainWriter {
       try {
         const result = await this.store.append(
           request.chain,
-          [{ id: storeEventId(record), type: ledgerEventType(request.type), data: Buffer.from(canonicalize(record)), metadata: identityMetadata(request.eventId) }],
+          [{ id: storeEventId(record), type: ledgerEventType(request.type), data: Buffer.from(text), metadata: identityMetadata(request.eventId) }],
           head.seq < 0 ? 'no_stream' : BigInt(head.seq),
         );
         this.remember(request.chain, { seq: record.seq, hash: record.hash, ids: head.ids.set(request.eventId, record.seq) });

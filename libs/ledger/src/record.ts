@@ -1,4 +1,4 @@
-import { canonicalBytes, Json } from './json/canonical';
+import { canonicalBytes, canonicalize, canonicalizeWith, Json } from './json/canonical';
 import { parseStrictJson } from './json/strict-json';
 import { sha256Hex, toBase64Url } from './crypto/hash';
 import { MalformedError } from './errors';
@@ -76,10 +76,20 @@ export function signingInput(entry: Entry): Uint8Array {
 }
 
 export async function signEntry(entry: Entry, signer: Signer): Promise<LedgerRecord> {
+  return (await signEntryToText(entry, signer)).record;
+}
+
+/**
+ * Signs an entry, and gives the record with its canonical text (what a store keeps). The body,
+ * most of a record's bytes, is written in canonical form once for both.
+ */
+export async function signEntryToText(entry: Entry, signer: Signer): Promise<{ record: LedgerRecord; text: string }> {
   if (entry.signer !== signer.did) throw new MalformedError('entry.signer must be the did:key of the signing key');
-  const input = signingInput(entry);
+  const written = { body: canonicalize(entry.body) };
+  const input = Buffer.from(canonicalizeWith(entry as unknown as Record<string, unknown>, written), 'utf8');
   const sig = await signer.sign(input);
-  return { ...entry, hash: sha256Hex(input), sig: toBase64Url(sig) };
+  const record: LedgerRecord = { ...entry, hash: sha256Hex(input), sig: toBase64Url(sig) };
+  return { record, text: canonicalizeWith(record as unknown as Record<string, unknown>, written) };
 }
 
 /** Splits a record into its entry (the signed part) and its hash and signature. */

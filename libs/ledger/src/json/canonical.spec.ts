@@ -1,4 +1,8 @@
-import { canonicalize } from './canonical';
+import { canonicalize, canonicalizeWith } from './canonical';
+import { didKeyFromPublicKey } from '../crypto/did-key';
+import { sha256Hex } from '../crypto/hash';
+import { generateSecretKey, nativeSigningKey, publicKeyOf, signNative } from '../crypto/ed25519';
+import { Signer, signEntryToText } from '../record';
 import { parseStrictJson } from './strict-json';
 import { MalformedError } from '../errors';
 
@@ -44,6 +48,31 @@ describe('canonical JSON (RFC 8785)', () => {
 
   it('writes integers as ECMAScript does and nests deterministically', () => {
     expect(canonicalize({ b: [3, -0, { z: 1, a: null }], a: 9007199254740991 })).toBe('{"a":9007199254740991,"b":[3,0,{"a":null,"z":1}]}');
+  });
+});
+
+describe('canonical JSON with members written before', () => {
+  const body = { memory: { orders: [{ id: 'o-1', cents: 1999 }], note: 'tab\there, quote " and ünïcödé 🎉' }, decisionPoint: 'order.fulfillment', '\u20ac': 1, '1': 2 };
+  const entry = { v: 1, ledger: 'shop', chain: 'decisions-c1', seq: 4, prev: null, time: '2026-01-02T03:04:05.678Z', type: 'decision', signer: 'did:key:z6Mk', body, skipped: undefined };
+
+  it('gives the very text canonicalize gives for the whole object', () => {
+    expect(canonicalizeWith(entry, { body: canonicalize(body) })).toBe(canonicalize(entry));
+    expect(canonicalizeWith({ '\r': 1, b: 'x', a: [1] }, { a: '[1]' })).toBe(canonicalize({ '\r': 1, b: 'x', a: [1] }));
+  });
+
+  it('still refuses what the other members break, naming where', () => {
+    expect(() => canonicalizeWith({ ...entry, seq: 4.5 }, { body: canonicalize(body) })).toThrow('$.seq: 4.5 is not an integer');
+    expect(() => canonicalizeWith({ ...entry, chain: '\ud800' }, { body: canonicalize(body) })).toThrow(/\$\.chain: string has a lone surrogate/);
+  });
+
+  it('signs an entry and gives the record with the text canonicalize gives for it', async () => {
+    const secret = generateSecretKey();
+    const key = nativeSigningKey(secret);
+    const signer: Signer = { name: 'service', did: didKeyFromPublicKey(publicKeyOf(secret)), sign: async (m) => signNative(key, m) };
+    const signed = { ...entry, signer: signer.did };
+    const { record, text } = await signEntryToText(signed as never, signer);
+    expect(text).toBe(canonicalize(record));
+    expect(record.hash).toBe(sha256Hex(canonicalize(signed)));
   });
 });
 

@@ -93,6 +93,33 @@ export function canonicalize(value: unknown): string {
   }
 }
 
+/**
+ * The canonical form of an object some of whose members are already in canonical form (`written`,
+ * by member name): the text `canonicalize` gives for the whole object, without writing those
+ * members again. A record's body holds most of its bytes, and a record is written twice (its
+ * entry to sign, then itself to store).
+ */
+export function canonicalizeWith(value: Record<string, unknown>, written: Record<string, string>): string {
+  try {
+    if (!isPlainObject(value)) throw new CanonicalError(`${typeof value} is not a JSON object`);
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+    keys.sort(compareKeys);
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      try {
+        out += (i ? ',' : '') + serializeString(key) + ':' + (Object.hasOwn(written, key) ? written[key] : write(value[key]));
+      } catch (e) {
+        throw addStep(e, key);
+      }
+    }
+    return out + '}';
+  } catch (e) {
+    if (e instanceof CanonicalError) throw new MalformedError(`${pathText(e.path)}: ${e.message}`);
+    throw e;
+  }
+}
+
 export function canonicalBytes(value: unknown): Uint8Array {
   return Buffer.from(canonicalize(value), 'utf8');
 }
