@@ -27,6 +27,12 @@ function describe(e) {
   return error;
 }
 
+/** A `query` or `copy` request on the engine or in a transaction; resolves with the rows to reply with. */
+function run(executor, request) {
+  if (request.op === 'copy') return executor.query(request.sql, [], { blob: new Blob([request.text]) }).then(() => []);
+  return executor.query(request.sql, request.params).then((result) => result.rows);
+}
+
 function begin(id, txId) {
   const queue = { requests: [], wake: null };
   transactions.set(txId, queue);
@@ -42,8 +48,7 @@ function begin(id, txId) {
         return;
       }
       try {
-        const result = request.op === 'copy' ? await tx.query(request.sql, [], { blob: new Blob([request.text]) }) : await tx.query(request.sql, request.params);
-        reply(request.id, request.op === 'copy' ? [] : result.rows);
+        reply(request.id, await run(tx, request));
       } catch (e) {
         fail(request.id, e);
       }
@@ -71,11 +76,9 @@ parentPort.on('message', (request) => {
     case 'end':
       return enqueue(request.tx, request);
     case 'query':
-      if (request.tx !== undefined) return enqueue(request.tx, request);
-      return db.query(request.sql, request.params).then((result) => reply(request.id, result.rows), (e) => fail(request.id, e));
     case 'copy':
       if (request.tx !== undefined) return enqueue(request.tx, request);
-      return db.query(request.sql, [], { blob: new Blob([request.text]) }).then(() => reply(request.id, []), (e) => fail(request.id, e));
+      return run(db, request).then((rows) => reply(request.id, rows), (e) => fail(request.id, e));
     case 'close':
       return db.close().then(() => reply(request.id, []), (e) => fail(request.id, e));
     default:

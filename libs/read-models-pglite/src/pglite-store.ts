@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations, checkedIdentifiers, copyText } from '@arbiter/read-models';
+import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations, copyStatement, copyText } from '@arbiter/read-models';
 import { EngineThread } from './engine-thread';
 import { PlanCache } from './plan-cache';
 
@@ -59,8 +59,8 @@ export class PgliteReadModelStore implements ReadModelStore {
 
 /** One COPY per call: the rows travel to the engine's thread as COPY text. */
 async function copyRows(table: string, columns: string[], rows: unknown[][], copy: (sql: string, text: string) => Promise<void>): Promise<number> {
-  checkedIdentifiers(table, columns);
+  const sql = copyStatement(table, columns, `'/dev/blob'`);
   if (rows.length === 0) return 0;
-  await copy(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, copyText(rows));
+  await copy(sql, copyText(rows));
   return rows.length;
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Pool, PoolClient, types } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations, checkedIdentifiers, copyText } from '@arbiter/read-models';
+import { Lease, Migration, ReadModelStore, Row, SqlExecutor, applyMigrations, copyStatement, copyText } from '@arbiter/read-models';
 
 /** COPY text is written this many rows at a time, so a large load is never one huge string. */
 const COPY_CHUNK_ROWS = 5_000;
@@ -70,7 +70,6 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   /** One COPY … FROM STDIN on a connection of its own: it commits (or fails) whole. */
   async insertRows(table: string, columns: string[], rows: unknown[][]): Promise<number> {
-    checkedIdentifiers(table, columns);
     const client = await this.pool.connect();
     try {
       return await copyRows(client, table, columns, rows);
@@ -108,9 +107,9 @@ export class PostgresReadModelStore implements ReadModelStore {
 
 /** Rows in COPY text format through `COPY … FROM STDIN`, written as the server takes them. */
 async function copyRows(client: PoolClient, table: string, columns: string[], rows: unknown[][]): Promise<number> {
-  checkedIdentifiers(table, columns);
+  const sql = copyStatement(table, columns, 'STDIN');
   if (rows.length === 0) return 0;
-  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  const stream = client.query(copyFrom(sql));
   // Rejects with the server's error (a key violation, say) as soon as the stream fails.
   const finished = once(stream, 'finish');
   finished.catch(() => undefined);

@@ -56,6 +56,12 @@ export function checkedIdentifiers(table: string, columns: string[]): void {
   for (const c of columns) if (!IDENTIFIER.test(c)) throw new Error(`not a column name: ${JSON.stringify(c)}`);
 }
 
+/** The head of `insertRows`' COPY statement (`COPY table (columns) FROM source`), its names checked first. */
+export function copyStatement(table: string, columns: string[], source: string): string {
+  checkedIdentifiers(table, columns);
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source}`;
+}
+
 /** The migration runner both adapters share. */
 export async function applyMigrations(store: ReadModelStore, migrations: Migration[]): Promise<string[]> {
   await store.query(MIGRATIONS_TABLE);

@@ -59,14 +59,15 @@ function writeArray(value: unknown[]): string {
   return out + ']';
 }
 
-function writeObject(value: Record<string, unknown>): string {
+/** `written`: members already in canonical form, by name, taken as they are. */
+function writeObject(value: Record<string, unknown>, written?: Record<string, string>): string {
   const keys = Object.keys(value).filter((k) => value[k] !== undefined);
   keys.sort(compareKeys);
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     try {
-      out += (i ? ',' : '') + serializeString(key) + ':' + write(value[key]);
+      out += (i ? ',' : '') + serializeString(key) + ':' + (written && Object.hasOwn(written, key) ? written[key] : write(value[key]));
     } catch (e) {
       throw addStep(e, key);
     }
@@ -85,8 +86,13 @@ function pathText(path: (string | number)[]): string {
  * value is `undefined` are left out, as JSON.stringify does.
  */
 export function canonicalize(value: unknown): string {
+  return reported(() => write(value));
+}
+
+/** What went wrong deep inside a value, raised as a MalformedError naming where. */
+function reported(run: () => string): string {
   try {
-    return write(value);
+    return run();
   } catch (e) {
     if (e instanceof CanonicalError) throw new MalformedError(`${pathText(e.path)}: ${e.message}`);
     throw e;
@@ -100,24 +106,10 @@ export function canonicalize(value: unknown): string {
  * entry to sign, then itself to store).
  */
 export function canonicalizeWith(value: Record<string, unknown>, written: Record<string, string>): string {
-  try {
+  return reported(() => {
     if (!isPlainObject(value)) throw new CanonicalError(`${typeof value} is not a JSON object`);
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined);
-    keys.sort(compareKeys);
-    let out = '{';
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      try {
-        out += (i ? ',' : '') + serializeString(key) + ':' + (Object.hasOwn(written, key) ? written[key] : write(value[key]));
-      } catch (e) {
-        throw addStep(e, key);
-      }
-    }
-    return out + '}';
-  } catch (e) {
-    if (e instanceof CanonicalError) throw new MalformedError(`${pathText(e.path)}: ${e.message}`);
-    throw e;
-  }
+    return writeObject(value, written);
+  });
 }
 
 export function canonicalBytes(value: unknown): Uint8Array {
