@@ -166,6 +166,24 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       expect(Buffer.from(event.metadata ?? []).equals(Buffer.from(metadata))).toBe(true);
     });
 
+    it('gives text back byte for byte, whether or not it is valid UTF-8', async () => {
+      const samples = [
+        Buffer.from('{"note":"ünïcode 😀 \\u0000"}'),
+        Buffer.from('\ufeff{"bom":true}'),
+        Buffer.from('nul\u0000inside'),
+        Buffer.from([0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]), // a lone surrogate, encoded: not UTF-8
+        Buffer.from([0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x7d]), // an overlong encoding: not UTF-8
+        Buffer.from([0xe2, 0x82]), // a truncated sequence
+        Buffer.alloc(0),
+      ];
+      await store.append(stream, samples.map((data) => ({ id: randomUUID(), type: 'text', data, metadata: data })), 'no_stream');
+      const events = await collect(store.readStream(stream));
+      expect(events.map((e) => Buffer.from(e.data).toString('hex'))).toEqual(samples.map((s) => s.toString('hex')));
+      expect(events.map((e) => Buffer.from(e.metadata ?? []).toString('hex'))).toEqual(samples.map((s) => s.toString('hex')));
+      const all = (await collect(store.readAll())).filter((e) => e.stream === stream);
+      expect(all.map((e) => Buffer.from(e.data).toString('hex'))).toEqual(samples.map((s) => s.toString('hex')));
+    });
+
     it('keeps JSON events as JSON with the same value', async () => {
       const value = { order: 'o-1', items: [{ sku: 'a', qty: 2 }], note: 'ünïcode' };
       await store.append(stream, [{ ...newEvent('json', value), contentType: 'application/json' }], 'no_stream');
