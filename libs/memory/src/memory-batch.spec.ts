@@ -5,7 +5,7 @@ import type { DomainEvent } from '@arbiter/contracts';
 import { PgliteReadModelStore } from '@arbiter/read-models-pglite';
 import { Random, Simulator } from '@arbiter/simulator';
 import { projectDomainEvent } from './domain-projection';
-import { TimedEvent, projectDomainBatch } from './memory-batch';
+import { BatchFold, MemoryRows, TimedEvent, projectDomainBatch } from './memory-batch';
 import { memoryMigrations } from './migrations';
 
 const MEMORY_TABLES = ['customers', 'customer_orders', 'customer_events', 'payment_history', 'usage_history', 'usage_totals', 'dispute_history', 'inventory_levels', 'seen_events'];
@@ -75,5 +75,45 @@ describe('customer memory folded a batch at a time', () => {
     expect([first, again]).toEqual([1, 0]);
     const [customer] = await store.query<{ orders_count: number; events_count: number }>('SELECT orders_count, events_count FROM customers WHERE customer_id = $1', [order.subject]);
     expect(customer).toEqual({ orders_count: 1, events_count: 1 });
+  });
+});
+
+describe('customer memory folded for a bulk load into empty tables', () => {
+  type Of<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>;
+  const sorted = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
+
+  // A simulated history, with one order placed again under another event id and total after its
+  // delivery, then delivered again: neither may change the order written when it was delivered.
+  const history = [...new Simulator({ seed: 8 }).take(3_000)];
+  const at = history.findIndex((e) => e.type === 'order.delivered' && history.some((p) => p.type === 'order.placed' && p.data.orderId === (e as Of<'order.delivered'>).data.orderId));
+  const delivery = history[at] as Of<'order.delivered'>;
+  const placement = history.find((e) => e.type === 'order.placed' && e.data.orderId === delivery.data.orderId) as Of<'order.placed'>;
+  history.splice(at + 1, 0,
+    { ...placement, id: 'again-placed', data: { ...placement.data, totalCents: 1 } },
+    { ...delivery, id: 'again-delivered', data: { ...delivery.data, onTime: !delivery.data.onTime, deliveredDays: 99 } });
+
+  it('writes the orders placed and delivered as it goes, and ends with the rows one fold of everything gives', () => {
+    const whole = new BatchFold();
+    for (const item of timed(history)) whole.add(item);
+    const expected: MemoryRows = { ...whole.takeHistories(), ...whole.keyedRowsForEmptyMemory() };
+
+    const going = new BatchFold();
+    const settled: unknown[] = [];
+    let histories: unknown[] = [];
+    for (let i = 0; i < history.length; i += 250) {
+      for (const item of timed(history.slice(i, i + 250))) going.add(item);
+      settled.push(...going.takeSettledOrders());
+      histories = [...histories, ...Object.values(going.takeHistories()).flat()];
+    }
+    const rest = going.keyedRowsForEmptyMemory();
+
+    // Both ways of writing an order are exercised.
+    expect(settled.length).toBeGreaterThan(100);
+    expect(rest.customer_orders.length).toBeGreaterThan(100);
+    expect(sorted([...settled, ...rest.customer_orders])).toEqual(sorted(expected.customer_orders));
+    expect(sorted(rest.customers)).toEqual(sorted(expected.customers));
+    expect(sorted(histories)).toEqual(sorted([...expected.customer_events, ...expected.payment_history, ...expected.usage_history]));
+    const order = [...settled, ...rest.customer_orders].find((o) => (o as { order_id: string }).order_id === placement.data.orderId);
+    expect(order).toMatchObject({ total_cents: placement.data.totalCents, delivered_days: delivery.data.deliveredDays });
   });
 });

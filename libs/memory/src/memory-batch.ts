@@ -86,6 +86,10 @@ export function insertObjects(tx: SqlExecutor, table: string, rows: Record<strin
 /** Rows to write, by table name. */
 export type MemoryRows = Record<string, Row[]>;
 
+/** The append-only tables of memory, besides the event ids seen: one row per event folded. */
+export const HISTORY_TABLES = ['customer_events', 'payment_history', 'usage_history'] as const;
+export type HistoryTable = (typeof HISTORY_TABLES)[number];
+
 export class BatchFold {
   private readonly customers = new Map<string, CustomerDelta>();
   private readonly orders: Row[] = [];
@@ -99,6 +103,8 @@ export class BatchFold {
   private readonly usageTotals = new Map<string, Row & { total: number; reports: number; last_value: number; last_period_end: string }>();
   private readonly disputes: Row[] = [];
   private readonly inventory = new Map<string, Row & { updated_at: string }>();
+  /** Orders a bulk load has written already (`takeSettledOrders`). */
+  private readonly settled = new Set<string>();
 
   add({ event, at }: TimedEvent): void {
     (this.handlers[event.type] as (e: DomainEvent, at: string) => void)(event, at);
@@ -194,20 +200,51 @@ export class BatchFold {
 
   /**
    * The append-only rows folded so far (the timeline, payments, usage), taken out of the fold:
-   * a bulk load writes them as it goes, while the keyed state stays here until `rowsForEmptyMemory`.
+   * a bulk load writes them as it goes, while the keyed state stays here until `keyedRowsForEmptyMemory`.
    */
-  takeHistories(): MemoryRows {
+  takeHistories(): Record<HistoryTable, Row[]> {
     return { customer_events: this.timeline.splice(0), payment_history: this.payments.splice(0), usage_history: this.usage.splice(0) };
+  }
+
+  /**
+   * Orders whose rows are final, taken out of the fold by a bulk load into empty memory as it
+   * goes: placed and delivered (only an order's first delivery counts, so nothing later changes
+   * the row). Each is counted in its customer's totals as `keyedRowsForEmptyMemory` counts the
+   * rest, and there as here a second placement of an id counts for nothing.
+   */
+  takeSettledOrders(): Row[] {
+    const rows: Row[] = [];
+    let kept = 0;
+    for (const o of this.orders) {
+      const id = o.order_id as string;
+      if (this.settled.has(id)) continue;
+      const d = this.deliveries.get(id);
+      if (!d) {
+        this.orders[kept++] = o;
+        continue;
+      }
+      this.settled.add(id);
+      this.deliveries.delete(id);
+      rows.push({ ...o, status: d.status, warehouse_id: d.warehouse_id, delivered_days: d.delivered_days });
+      const c = this.customers.get(o.customer_id as string)!;
+      c.orders_count++;
+      c.lifetime_value_cents += o.total_cents as number;
+      if (d.status === 'delivered-on-time') c.deliveries_on_time++;
+      else c.deliveries_late++;
+    }
+    this.orders.length = kept;
+    return rows;
   }
 
   /**
    * What `write` leaves in empty tables, computed here instead of by the engine: every order is
    * new (the first of each id counts), each order's first delivery applies to it, and the
-   * customers' totals follow. For a bulk load of a whole history, folded as one batch.
+   * customers' totals follow. For a bulk load of a whole history, folded as one batch, once its
+   * histories and settled orders are taken.
    */
-  rowsForEmptyMemory(): MemoryRows {
+  keyedRowsForEmptyMemory(): MemoryRows {
     const orders = new Map<string, Row>();
-    for (const o of this.newOrders(new Set())) orders.set(o.order_id as string, o);
+    for (const o of this.newOrders(this.settled)) orders.set(o.order_id as string, o);
     for (const [orderId, d] of this.deliveries) {
       const order = orders.get(orderId);
       if (!order) continue;
@@ -224,7 +261,6 @@ export class BatchFold {
       dispute_history: [...disputes.values()],
       usage_totals: [...this.usageTotals.values()],
       inventory_levels: [...this.inventory.values()],
-      ...this.takeHistories(),
     };
   }
 

@@ -15,7 +15,18 @@ export interface RebuildableProjection {
    * indexes, with the effect `runner` would have had; resolves with the last position read.
    * Projections without one are rebuilt by their runner, into tables with their indexes.
    */
-  load?(store: EventStore, readModels: ReadModelStore, progress: { every: number; onBatch: (events: number, last: Position) => void }): Promise<Position | null>;
+  load?(store: EventStore, readModels: ReadModelStore, context: BulkLoadContext): Promise<Position | null>;
+}
+
+export interface BulkLoadContext {
+  /** Events per batch: the load writes what it can and calls `onBatch` after each, and once at the end for the rest. */
+  every: number;
+  onBatch(events: number, last: Position): void;
+  /**
+   * The load has written all of these tables' rows: their keys and indexes can be built now,
+   * on the engine, while the load goes on with the others.
+   */
+  complete(tables: string[]): void;
 }
 
 export const REBUILDABLE_PROJECTIONS: RebuildableProjection[] = [

@@ -3,7 +3,7 @@ import type { ReadModelStore } from '@arbiter/read-models';
 import { writeCheckpoint } from '../checkpoints';
 import type { RebuildableProjection } from './catalog';
 import { schemaScopedStore } from './schema-scoped-store';
-import { copyKeysAndIndexes, createBareCopy, createEmptyCopy } from './table-copy';
+import { createBareCopy, createEmptyCopy, keyStatements } from './table-copy';
 
 export class ProjectionBusyError extends Error {
   readonly code = 'projection-busy';
@@ -58,9 +58,8 @@ export async function rebuildProjection(store: EventStore, readModels: ReadModel
       events += n;
       options.onProgress?.({ events, fraction: fraction(last) });
     };
-    const scoped = schemaScopedStore(readModels, schema);
-    if (projection.load) await bulkLoad(store, scoped, projection, schema, { every: options.batchSize ?? 5_000, onBatch });
-    else await runToHead(store, scoped, projection, options.batchSize, onBatch);
+    if (projection.load) await bulkLoad(store, readModels, projection, schema, { every: options.batchSize ?? 5_000, onBatch });
+    else await runToHead(store, schemaScopedStore(readModels, schema), projection, options.batchSize, onBatch);
     const checkpoint = await swapIn(readModels, projection, schema);
     const seconds = (performance.now() - started) / 1000;
     options.onProgress?.({ events, fraction: 1 });
@@ -84,13 +83,31 @@ async function runToHead(store: EventStore, scoped: ReadModelStore, projection: 
   }
 }
 
-/** The projection's bulk load into bare tables, then their keys and indexes, built once from all the rows, and the checkpoint. */
-async function bulkLoad(store: EventStore, scoped: ReadModelStore, projection: RebuildableProjection, schema: string, progress: { every: number; onBatch: (n: number, last: Position) => void }): Promise<void> {
-  const last = await projection.load!(store, scoped, progress);
-  await scoped.transaction(async (tx) => {
-    for (const table of projection.tables) await copyKeysAndIndexes(tx, table, schema);
-    if (last) await writeCheckpoint(tx, projection.name, last);
-  });
+/**
+ * The projection's bulk load into bare tables, then their keys and indexes, built from all the
+ * rows at once (a table's as soon as the load says it is complete, while the load goes on), and
+ * the checkpoint. All of it lands in the rebuild's schema, which only the swap makes live.
+ */
+async function bulkLoad(store: EventStore, readModels: ReadModelStore, projection: RebuildableProjection, schema: string, progress: { every: number; onBatch: (n: number, last: Position) => void }): Promise<void> {
+  // Read before the load, so that a table's keys start building as soon as it is complete.
+  const pending = new Map(await Promise.all(projection.tables.map(async (t) => [t, await keyStatements(readModels, t, schema)] as const)));
+  const building: Promise<unknown>[] = [];
+  const complete = (tables: string[]) => {
+    for (const table of tables) {
+      const statements = pending.get(table);
+      if (!statements) continue;
+      pending.delete(table);
+      // One table's statements in order (a key may be needed by what follows it); the tables side by side.
+      const built = statements.reduce<Promise<unknown>>((previous, sql) => previous.then(() => readModels.query(sql)), Promise.resolve());
+      // A failure surfaces below, once the load is done.
+      built.catch(() => undefined);
+      building.push(built);
+    }
+  };
+  const last = await projection.load!(store, schemaScopedStore(readModels, schema), { ...progress, complete });
+  complete([...pending.keys()]);
+  await Promise.all(building);
+  if (last) await writeCheckpoint(schemaScopedStore(readModels, schema), projection.name, last);
 }
 
 /** One transaction: the rebuilt tables replace the live ones, and the checkpoint comes with them. */

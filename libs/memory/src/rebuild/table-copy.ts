@@ -19,17 +19,24 @@ export async function createBareCopy(db: SqlExecutor, table: string, schema: str
 
 /** The live table's constraints (keys, checks) and indexes, on its copy; built from the rows already there. */
 export async function copyKeysAndIndexes(db: SqlExecutor, table: string, schema: string): Promise<void> {
+  for (const statement of await keyStatements(db, table, schema)) await db.query(statement);
+}
+
+/** The statements, in order, that give the copy of `table` in `schema` the live table's constraints and indexes. */
+export async function keyStatements(db: SqlExecutor, table: string, schema: string): Promise<string[]> {
   const constraints = await db.query<{ name: string; definition: string }>(
     `SELECT conname AS name, pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c
      JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
      WHERE n.nspname = 'public' AND t.relname = $1 ORDER BY c.contype DESC, conname`,
     [table],
   );
-  for (const c of constraints) await db.query(`ALTER TABLE ${schema}.${table} ADD CONSTRAINT ${c.name} ${c.definition}`);
   const indexes = await db.query<{ definition: string }>(
     `SELECT indexdef AS definition FROM pg_indexes i WHERE schemaname = 'public' AND tablename = $1
      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
     [table],
   );
-  for (const i of indexes) await db.query(i.definition.replace(` ON public.${table} `, ` ON ${schema}.${table} `));
+  return [
+    ...constraints.map((c) => `ALTER TABLE ${schema}.${table} ADD CONSTRAINT ${c.name} ${c.definition}`),
+    ...indexes.map((i) => i.definition.replace(` ON public.${table} `, ` ON ${schema}.${table} `)),
+  ];
 }
