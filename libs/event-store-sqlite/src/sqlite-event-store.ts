@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   AppendResult, EventStore, ExpectedRevision, NewEvent, Position, ReadAllOptions, ReadStreamOptions, StoredEvent,
-  StreamDeletedError, StreamNotFoundError, SubscribeAllOptions, Subscription, WrongExpectedVersionError, matchesFilter,
+  StreamDeletedError, StreamNotFoundError, SubscribeAllOptions, Subscription, TextEvent, WrongExpectedVersionError, matchesFilter,
 } from '@arbiter/event-store';
 import { NO_STREAM_ROW, StreamRow, checkExpectedRevision } from './expected-revision';
 import { GroupCommit } from './group-commit';
@@ -17,12 +17,15 @@ import { STREAM_STATE, createSchema } from './schema';
  * rather than an object per row, which costs a read of every event its own allocations.
  * Integers are bigint (defaultSafeIntegers).
  */
-type EventRow = [position: bigint, stream: string, revision: bigint, eventId: string, type: string, data: StoredBytes, metadata: StoredBytes | null, created: bigint, contentType: string | null];
-const EVENT_COLUMNS = 'position, stream, revision, event_id, type, data, metadata, created, content_type';
+type EventRow = [position: bigint, stream: string, type: string, revision: bigint, eventId: string, data: StoredBytes, metadata: StoredBytes | null, created: bigint, contentType: string | null];
+const EVENT_COLUMNS = 'position, stream, type, revision, event_id, data, metadata, created, content_type';
+/** What `readAllTextPages` reads: only what a TextEvent holds. Both rows start with position, stream and type. */
+type TextRow = [position: bigint, stream: string, type: string, eventId: string, data: StoredBytes, metadata: StoredBytes | null];
+const TEXT_COLUMNS = 'position, stream, type, event_id, data, metadata';
 const POSITION = 0;
 const STREAM = 1;
-const REVISION = 2;
-const TYPE = 4;
+const TYPE = 2;
+const REVISION = 3;
 
 const PAGE = 1000;
 /** How often a subscription looks for events appended by another process on the same file. */
@@ -30,7 +33,7 @@ const POLL_MS = 250;
 /** Beyond any revision or position the store hands out. */
 const BEYOND_ALL = BigInt(Number.MAX_SAFE_INTEGER);
 
-function toStored([position, stream, revision, id, type, data, metadata, created, contentType]: EventRow): StoredEvent {
+function toStored([position, stream, type, revision, id, data, metadata, created, contentType]: EventRow): StoredEvent {
   return {
     id,
     stream,
@@ -61,6 +64,14 @@ function storable(bytes: Uint8Array): StoredBytes {
 /** Valid UTF-8 decodes to a string that encodes back to the same bytes. */
 function bytesOf(value: StoredBytes): Uint8Array {
   return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+}
+
+function textOf(value: StoredBytes): string {
+  return typeof value === 'string' ? value : value.toString('utf8');
+}
+
+function toText([position, stream, type, id, data, metadata]: TextRow): TextEvent {
+  return { id, stream, type, position: { commit: position, prepare: position }, data: textOf(data), metadata: metadata === null ? null : textOf(metadata) };
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -257,24 +268,32 @@ export class SqliteEventStore implements EventStore {
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<StoredEvent> {
+    for (const page of this.pagesOfAll<EventRow>(EVENT_COLUMNS, options)) for (const row of page) yield toStored(row);
+  }
+
+  async *readAllTextPages(options: ReadAllOptions = {}): AsyncIterable<TextEvent[]> {
+    for (const page of this.pagesOfAll<TextRow>(TEXT_COLUMNS, options)) yield page.map(toText);
+  }
+
+  /** $all's rows, a page at a time: in the direction asked, after the position given, up to maxCount of those the filter lets through. */
+  private *pagesOfAll<R extends [bigint, string, string, ...unknown[]]>(columns: string, options: ReadAllOptions): Generator<R[]> {
     this.assertOpen();
     const backwards = options.direction === 'backwards';
     let remaining = options.maxCount ?? Infinity;
     let cursor = options.after && options.after !== 'start' ? options.after.commit : backwards ? BEYOND_ALL : 0n;
     const page = this.db
-      .prepare<[bigint, number], EventRow>(
+      .prepare<[bigint, number], R>(
         backwards
-          ? `SELECT ${EVENT_COLUMNS} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`
-          : `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
+          ? `SELECT ${columns} FROM events WHERE position < ? ORDER BY position DESC LIMIT ?`
+          : `SELECT ${columns} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
       )
       .raw(true);
     while (remaining > 0) {
       const rows = page.all(cursor, PAGE);
-      for (const row of rows) {
-        if (!matchesFilter(options.filter, row[STREAM], row[TYPE])) continue;
-        yield toStored(row);
-        if (--remaining <= 0) return;
-      }
+      const kept = options.filter ? rows.filter((row) => matchesFilter(options.filter, row[STREAM], row[TYPE])) : rows;
+      if (kept.length > remaining) kept.length = remaining;
+      remaining -= kept.length;
+      if (kept.length > 0) yield kept;
       if (rows.length < PAGE) return;
       cursor = rows[rows.length - 1][POSITION];
     }

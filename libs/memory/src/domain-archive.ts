@@ -1,6 +1,6 @@
 import { Batch, Bus, Consumer, consumeWithRestarts } from '@arbiter/bus';
 import { ContractViolation, DomainEvent, decodeDomainEvent, domainTopics } from '@arbiter/contracts';
-import { EventStore, NewEvent, StoredEvent, StreamNotFoundError, WrongExpectedVersionError } from '@arbiter/event-store';
+import { EventStore, NewEvent, StoredEvent, StreamNotFoundError, TextEvent, WrongExpectedVersionError } from '@arbiter/event-store';
 import { uuidV5 } from '@arbiter/ledger';
 import { Logger, Metrics, silentLogger } from '@arbiter/telemetry';
 import type { TimedEvent } from './memory-batch';
@@ -136,6 +136,12 @@ export function archivedDomainEvent(stored: StoredEvent): { event: DomainEvent; 
 export function archivedTimedEvent(stored: StoredEvent): TimedEvent {
   const event = JSON.parse(utf8(stored.data)) as DomainEvent;
   return { event, at: event.time ?? (JSON.parse(utf8(stored.metadata!)) as ArchivedMetadata).timestamp };
+}
+
+/** The same, from an archived event read as text (`readAllText`). */
+export function archivedTimedTextEvent(stored: TextEvent): TimedEvent {
+  const event = JSON.parse(stored.data) as DomainEvent;
+  return { event, at: event.time ?? (JSON.parse(stored.metadata!) as ArchivedMetadata).timestamp };
 }
 
 /** The bytes as text, read in place (no copy: a rebuild decodes every archived event). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore, NewEvent, StoredEvent, comparePositions } from '../event-store';
+import { EventStore, NewEvent, ReadAllOptions, StoredEvent, comparePositions, readAllText } from '../event-store';
 import { StreamDeletedError, StreamNotFoundError, WrongExpectedVersionError } from '../errors';
 
 export interface EventStoreFixture {
@@ -120,6 +120,28 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1].position, all[i].position)).toBeLessThan(0);
       const kept = await collect(store.readAll({ filter: { streamPrefixes: [stream], eventTypePrefixes: ['contract.kept'] } }));
       expect(kept.map(text)).toEqual(['{"i":1}', '{"i":3}']);
+    });
+
+    it('reads $all as text a page at a time: the events readAll reads, in the same order', async () => {
+      const other = `${stream}-other`;
+      const many = Array.from({ length: 1_205 }, (_, i) => newEvent(i % 2 ? 'contract.text' : 'contract.skipped', { i, note: 'ünï' }));
+      await store.append(stream, many, 'no_stream');
+      await store.append(other, [{ id: randomUUID(), type: 'contract.text', data: Uint8Array.from([0x7b, 0x7d]), metadata: Buffer.from('{"m":1}') }], 'no_stream');
+      const asText = (e: StoredEvent) => ({ id: e.id, stream: e.stream, type: e.type, position: e.position, data: text(e), metadata: e.metadata && Buffer.from(e.metadata).toString('utf8') });
+      const pages = async (options: ReadAllOptions) => (await collect(readAllText(store, options))).flat();
+      const cases: [ReadAllOptions, number][] = [
+        [{ filter: { streamPrefixes: [stream], eventTypePrefixes: ['contract.text'] } }, 603],
+        [{ filter: { streamPrefixes: [stream] }, maxCount: 7 }, 7],
+        [{ filter: { streamPrefixes: [stream] }, direction: 'backwards', maxCount: 1_100 }, 1_100],
+      ];
+      for (const [options, count] of cases) {
+        const expected = (await collect(store.readAll(options))).map(asText);
+        expect(expected).toHaveLength(count);
+        expect(await pages(options)).toEqual(expected);
+      }
+      const [tenth] = (await collect(store.readAll({ filter: { streamPrefixes: [stream] } }), 10)).slice(-1);
+      const after = await pages({ after: tenth.position, filter: { streamPrefixes: [stream] } });
+      expect(after.map((e) => e.data)).toEqual([...many.slice(10).map((e) => Buffer.from(e.data).toString('utf8')), '{}']);
     });
 
     it('subscribes to $all with history first, then live events, after a checkpoint', async () => {

@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
-import type { EventStore, Position } from '@arbiter/event-store';
+import { EventStore, Position, readAllText } from '@arbiter/event-store';
 import type { ReadModelStore, Row } from '@arbiter/read-models';
-import { DOMAIN_EVENT_TYPE_PREFIX, archivedTimedEvent } from '../domain-archive';
+import { DOMAIN_EVENT_TYPE_PREFIX, archivedTimedTextEvent } from '../domain-archive';
 import { BatchFold, HISTORY_TABLES, insertObjects, recordFulfilmentResults } from '../memory-batch';
 import type { BulkLoadContext } from './catalog';
 
@@ -32,16 +32,19 @@ export async function loadCustomerMemory(store: EventStore, readModels: ReadMode
     loading.catch(() => undefined);
   };
 
-  for await (const stored of store.readAll({ after: 'start', filter: { eventTypePrefixes: [DOMAIN_EVENT_TYPE_PREFIX] } })) {
-    const item = archivedTimedEvent(stored);
-    last = stored.position;
-    // Producers may send an event twice (a retried publish): memory learns from each event id once.
-    if (!seen.has(item.event.id)) {
-      seen.add(item.event.id);
-      fresh.push(item.event.id);
-      fold.add(item);
+  for await (const page of readAllText(store, { after: 'start', filter: { eventTypePrefixes: [DOMAIN_EVENT_TYPE_PREFIX] } })) {
+    for (const stored of page) {
+      const item = archivedTimedTextEvent(stored);
+      // Producers may send an event twice (a retried publish): memory learns from each event id once.
+      if (!seen.has(item.event.id)) {
+        seen.add(item.event.id);
+        fresh.push(item.event.id);
+        fold.add(item);
+      }
     }
-    if (++read === context.every) {
+    last = page[page.length - 1].position;
+    read += page.length;
+    if (read >= context.every) {
       await load(finalRows(fold));
       context.onBatch(read, last);
       read = 0;
