@@ -103,8 +103,9 @@ export class BatchFold {
   private readonly usageTotals = new Map<string, Row & { total: number; reports: number; last_value: number; last_period_end: string }>();
   private readonly disputes: Row[] = [];
   private readonly inventory = new Map<string, Row & { updated_at: string }>();
-  /** Orders a bulk load has written already (`takeSettledOrders`). */
+  /** Bulk load: orders written already (`takeSettledOrders`), and the first placement of each order not written yet. */
   private readonly settled = new Set<string>();
+  private readonly open = new Map<string, Row>();
 
   add({ event, at }: TimedEvent): void {
     (this.handlers[event.type] as (e: DomainEvent, at: string) => void)(event, at);
@@ -147,7 +148,10 @@ export class BatchFold {
       const d = e.data;
       this.touch(d.customerId, at);
       const items = d.items.reduce((n, i) => n + i.qty, 0);
-      this.orders.push({ order_id: d.orderId, customer_id: d.customerId, total_cents: d.totalCents, currency: d.currency, ship_country: d.shipTo.country, item_count: items, placed_at: at });
+      this.orders.push({
+        order_id: d.orderId, customer_id: d.customerId, total_cents: d.totalCents, currency: d.currency, ship_country: d.shipTo.country, item_count: items, placed_at: at,
+        status: 'placed', warehouse_id: null, delivered_days: null,
+      });
       this.remember(d.customerId, e, at, { orderId: d.orderId, totalCents: d.totalCents, currency: d.currency });
     },
     'order.delivered': (e, at) => {
@@ -210,29 +214,21 @@ export class BatchFold {
    * Orders whose rows are final, taken out of the fold by a bulk load into empty memory as it
    * goes: placed and delivered (only an order's first delivery counts, so nothing later changes
    * the row). Each is counted in its customer's totals as `keyedRowsForEmptyMemory` counts the
-   * rest, and there as here a second placement of an id counts for nothing.
+   * rest, and there as here a second placement of an id counts for nothing. Looks only at what
+   * was folded since the last call, and at orders still open.
    */
   takeSettledOrders(): Row[] {
+    this.openPlacements();
     const rows: Row[] = [];
-    let kept = 0;
-    for (const o of this.orders) {
-      const id = o.order_id as string;
-      if (this.settled.has(id)) continue;
-      const d = this.deliveries.get(id);
-      if (!d) {
-        this.orders[kept++] = o;
-        continue;
-      }
-      this.settled.add(id);
+    for (const [id, delivery] of this.deliveries) {
+      const order = this.open.get(id);
+      // Delivered before it was placed (or never placed): it waits for its placement.
+      if (!order) continue;
+      this.open.delete(id);
       this.deliveries.delete(id);
-      rows.push({ ...o, status: d.status, warehouse_id: d.warehouse_id, delivered_days: d.delivered_days });
-      const c = this.customers.get(o.customer_id as string)!;
-      c.orders_count++;
-      c.lifetime_value_cents += o.total_cents as number;
-      if (d.status === 'delivered-on-time') c.deliveries_on_time++;
-      else c.deliveries_late++;
+      this.settled.add(id);
+      rows.push(this.newOrderRow(order, delivery));
     }
-    this.orders.length = kept;
     return rows;
   }
 
@@ -243,20 +239,13 @@ export class BatchFold {
    * histories and settled orders are taken.
    */
   keyedRowsForEmptyMemory(): MemoryRows {
-    const orders = new Map<string, Row>();
-    for (const o of this.newOrders(this.settled)) orders.set(o.order_id as string, o);
-    for (const [orderId, d] of this.deliveries) {
-      const order = orders.get(orderId);
-      if (!order) continue;
-      Object.assign(order, { status: d.status, warehouse_id: d.warehouse_id, delivered_days: d.delivered_days });
-      const c = this.customers.get(order.customer_id as string);
-      if (c && d.status === 'delivered-on-time') c.deliveries_on_time++;
-      else if (c) c.deliveries_late++;
-    }
+    this.openPlacements();
+    const orders: Row[] = [];
+    for (const [id, order] of this.open) orders.push(this.newOrderRow(order, this.deliveries.get(id)));
     const disputes = new Map<string, Row>();
     for (const d of this.disputes) if (!disputes.has(d.dispute_id as string)) disputes.set(d.dispute_id as string, d);
     return {
-      customer_orders: [...orders.values()],
+      customer_orders: orders,
       customers: [...this.customers.values()] as unknown as Row[],
       dispute_history: [...disputes.values()],
       usage_totals: [...this.usageTotals.values()],
@@ -279,6 +268,29 @@ export class BatchFold {
     await this.writeInventory(tx);
   }
 
+  /** Bulk load: the placements folded since the last call join the open orders, the first of each id. */
+  private openPlacements(): void {
+    for (const o of this.orders) {
+      const id = o.order_id as string;
+      if (!this.settled.has(id) && !this.open.has(id)) this.open.set(id, o);
+    }
+    this.orders.length = 0;
+  }
+
+  /** An order's row in empty memory (the placement's own row, completed), with its first delivery if it has one, counted in its customer's totals. */
+  private newOrderRow(order: Row, delivery: Row | undefined): Row {
+    const c = this.customers.get(order.customer_id as string)!;
+    c.orders_count++;
+    c.lifetime_value_cents += order.total_cents as number;
+    if (!delivery) return order;
+    if (delivery.status === 'delivered-on-time') c.deliveries_on_time++;
+    else c.deliveries_late++;
+    order.status = delivery.status;
+    order.warehouse_id = delivery.warehouse_id;
+    order.delivered_days = delivery.delivered_days;
+    return order;
+  }
+
   /**
    * The first order of each id not among `known`, as a new row of customer_orders, counted in
    * its customer's totals (a producer's duplicate, or an order memory already holds, counts once).
@@ -290,7 +302,7 @@ export class BatchFold {
       const id = o.order_id as string;
       if (known.has(id) || taken.has(id)) continue;
       taken.add(id);
-      rows.push({ ...o, status: 'placed', warehouse_id: null, delivered_days: null });
+      rows.push(o);
       const c = this.customers.get(o.customer_id as string)!;
       c.orders_count++;
       c.lifetime_value_cents += o.total_cents as number;
