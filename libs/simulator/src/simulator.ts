@@ -45,6 +45,8 @@ interface Order {
   disputed: boolean;
   failures: number;
   warehouseId: string;
+  /** Its place in the order of placement. */
+  seq: number;
 }
 
 export interface SimulatorOptions {
@@ -67,10 +69,17 @@ export class Simulator {
   private readonly customers: Customer[] = [];
   private readonly customerById = new Map<string, Customer>();
   private readonly accounts: Customer[] = [];
-  /** Orders not yet delivered, kept as they change rather than searched for at every step. */
-  private readonly open: Order[] = [];
-  /** Paid orders not yet disputed: what a buyer can open a dispute about. */
+  /**
+   * Orders not yet delivered, unpaid and paid, each list in the order of placement. They are
+   * kept as orders change rather than filtered out of all the open orders at every step: those
+   * pile up (more are placed than delivered), and the filtering made a long run quadratic.
+   */
+  private readonly unpaid: Order[] = [];
+  private readonly paid: Order[] = [];
+  private placed = 0;
+  /** Paid orders not yet disputed: what a buyer can open a dispute about; and each one's weight in the next pick. */
   private readonly disputable: Order[] = [];
+  private readonly disputeWeights: number[] = [];
   private readonly stock = new Map<string, number>();
   private readonly stocked = new Set<string>();
   private readonly pending: DomainEvent[] = [];
@@ -107,12 +116,11 @@ export class Simulator {
 
   private step(): void {
     if (this.customers.length < 5) return this.register();
-    const open = this.open;
     const action = this.rng.weighted<() => void>([
       [() => this.register(), 8],
       [() => this.placeOrder(), 34],
-      [() => this.pay(open), open.length ? 18 : 0],
-      [() => this.deliver(open), open.some((o) => o.paid) ? 14 : 0],
+      [() => this.pay(), this.unpaid.length + this.paid.length ? 18 : 0],
+      [() => this.deliver(), this.paid.length ? 14 : 0],
       [() => this.reportUsage(), this.accounts.length ? 14 : 0],
       [() => this.dispute(), this.disputable.length ? 3 : 0],
       [() => this.restock(), this.stocked.size ? 4 : 0],
@@ -181,8 +189,8 @@ export class Simulator {
     const warehouseId = stockedAt.length ? this.rng.pick(stockedAt) : this.rng.pick(WAREHOUSES);
     for (const [sku, qty] of items) this.stock.set(`${warehouseId}/${sku}`, Math.max(0, (this.stock.get(`${warehouseId}/${sku}`) ?? 0) - qty));
     const sellerId = `sel-${this.rng.chance(0.25) ? this.rng.int(1, DISPUTED_SELLERS) : this.rng.int(1, SELLERS)}`;
-    const order: Order = { orderId: this.id('ord'), customerId: customer.id, sellerId, totalCents, paid: false, delivered: false, disputed: false, failures: 0, warehouseId };
-    this.open.push(order);
+    const order: Order = { orderId: this.id('ord'), customerId: customer.id, sellerId, totalCents, paid: false, delivered: false, disputed: false, failures: 0, warehouseId, seq: this.placed++ };
+    this.unpaid.push(order);
     this.emit('order.placed', customer.id, '/commerce/orders', {
       orderId: order.orderId,
       customerId: customer.id,
@@ -194,10 +202,9 @@ export class Simulator {
     });
   }
 
-  private pay(open: Order[]): void {
-    const unpaid = open.filter((o) => !o.paid);
-    if (unpaid.length === 0) return this.placeOrder();
-    const order = this.rng.pick(unpaid);
+  private pay(): void {
+    if (this.unpaid.length === 0) return this.placeOrder();
+    const order = this.rng.pick(this.unpaid);
     const customer = this.customerById.get(order.customerId)!;
     const base = { paymentId: this.id('pay'), orderId: order.orderId, customerId: order.customerId, amountCents: order.totalCents, currency: 'EUR' };
     if (this.rng.chance(customer.risk) && order.failures < 3) {
@@ -206,17 +213,19 @@ export class Simulator {
       this.emit('payment.failed', order.customerId, '/commerce/payments', { ...base, reason, attempt: order.failures });
     } else {
       order.paid = true;
+      this.unpaid.splice(this.unpaid.indexOf(order), 1);
+      this.paid.splice(placedAfter(this.paid, order.seq), 0, order);
       this.disputable.push(order);
+      this.disputeWeights.push(this.disputeWeight(order));
       this.emit('payment.succeeded', order.customerId, '/commerce/payments', base);
     }
   }
 
-  private deliver(open: Order[]): void {
-    const paid = open.filter((o) => o.paid);
-    if (paid.length === 0) return this.placeOrder();
-    const order = this.rng.pick(paid);
+  private deliver(): void {
+    if (this.paid.length === 0) return this.placeOrder();
+    const order = this.rng.pick(this.paid);
     order.delivered = true;
-    this.open.splice(this.open.indexOf(order), 1);
+    this.paid.splice(this.paid.indexOf(order), 1);
     const onTime = this.rng.chance(0.85);
     this.emit('order.delivered', order.customerId, '/commerce/orders', {
       orderId: order.orderId,
@@ -250,6 +259,7 @@ export class Simulator {
     const order = this.disputable[index];
     order.disputed = true;
     this.disputable.splice(index, 1);
+    this.disputeWeights.splice(index, 1);
     const buyer = this.customerById.get(order.customerId)!;
     const reason = buyer.persona === 'fraudster' && this.rng.chance(0.7) ? 'unauthorized_charge' : this.rng.pick(DISPUTE_REASONS);
     const messages: { from: 'buyer' | 'seller' | 'platform'; text: string }[] = [{ from: 'buyer', text: this.buyerMessage(reason) }];
@@ -271,13 +281,15 @@ export class Simulator {
 
   /** Index of the order disputed next, weighted by buyer and seller, without building a list per pick. */
   private pickDisputed(): number {
+    const weights = this.disputeWeights;
     let total = 0;
-    for (const o of this.disputable) total += this.disputeWeight(o);
+    for (const w of weights) total += w;
     let r = this.rng.next() * total;
-    for (let i = 0; i < this.disputable.length; i++) if ((r -= this.disputeWeight(this.disputable[i])) < 0) return i;
-    return this.disputable.length - 1;
+    for (let i = 0; i < weights.length; i++) if ((r -= weights[i]) < 0) return i;
+    return weights.length - 1;
   }
 
+  /** Fixed for the order: its buyer's readiness to dispute, and whether its seller is often disputed. */
   private disputeWeight(order: Order): number {
     const buyer = this.customerById.get(order.customerId)!;
     const seller = Number(order.sellerId.slice(4)) <= DISPUTED_SELLERS ? 3 : 1;
@@ -296,4 +308,16 @@ export class Simulator {
     this.stock.set(`${wh}/${sku}`, onHand);
     this.emit('inventory.level.changed', wh, '/commerce/inventory', { warehouseId: wh, sku, onHand });
   }
+}
+
+/** Where an order placed `seq`-th goes in a list kept in the order of placement. */
+function placedAfter(orders: Order[], seq: number): number {
+  let low = 0;
+  let high = orders.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (orders[middle].seq < seq) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
