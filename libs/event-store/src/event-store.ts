@@ -129,7 +129,7 @@ export async function* readAllText(store: EventStore, options: ReadAllOptions = 
   }
   let page: TextEvent[] = [];
   for await (const e of store.readAll(options)) {
-    page.push({ id: e.id, stream: e.stream, type: e.type, position: e.position, data: utf8(e.data), metadata: e.metadata && utf8(e.metadata) });
+    page.push({ id: e.id, stream: e.stream, type: e.type, position: e.position, data: utf8Text(e.data), metadata: e.metadata && utf8Text(e.metadata) });
     if (page.length === TEXT_PAGE) {
       yield page;
       page = [];
@@ -138,7 +138,8 @@ export async function* readAllText(store: EventStore, options: ReadAllOptions = 
   if (page.length > 0) yield page;
 }
 
-function utf8(bytes: Uint8Array): string {
+/** Event bytes as text, decoded in place (no copy: bulk readers decode every event). */
+export function utf8Text(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 

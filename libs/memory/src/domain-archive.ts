@@ -1,6 +1,6 @@
 import { Batch, Bus, Consumer, consumeWithRestarts } from '@arbiter/bus';
 import { ContractViolation, DomainEvent, decodeDomainEvent, domainTopics } from '@arbiter/contracts';
-import { EventStore, NewEvent, StoredEvent, StreamNotFoundError, TextEvent, WrongExpectedVersionError } from '@arbiter/event-store';
+import { EventStore, NewEvent, StoredEvent, StreamNotFoundError, TextEvent, WrongExpectedVersionError, utf8Text } from '@arbiter/event-store';
 import { uuidV5 } from '@arbiter/ledger';
 import { Logger, Metrics, silentLogger } from '@arbiter/telemetry';
 import type { TimedEvent } from './memory-batch';
@@ -127,24 +127,22 @@ export function archivedEventOf(event: DomainEvent, where: ArchivedMetadata): Ne
 
 /** An archived domain event and when it happened (its `time`, or when the bus took it); it was validated on the way in. */
 export function archivedDomainEvent(stored: StoredEvent): { event: DomainEvent; at: string; metadata: ArchivedMetadata } {
-  const event = JSON.parse(utf8(stored.data)) as DomainEvent;
-  const metadata = JSON.parse(utf8(stored.metadata!)) as ArchivedMetadata;
+  const event = JSON.parse(utf8Text(stored.data)) as DomainEvent;
+  const metadata = JSON.parse(utf8Text(stored.metadata!)) as ArchivedMetadata;
   return { event, at: event.time ?? metadata.timestamp, metadata };
 }
 
 /** The same, without where it came from: the metadata is read only for an event without a `time` (memory folds every archived event). */
 export function archivedTimedEvent(stored: StoredEvent): TimedEvent {
-  const event = JSON.parse(utf8(stored.data)) as DomainEvent;
-  return { event, at: event.time ?? (JSON.parse(utf8(stored.metadata!)) as ArchivedMetadata).timestamp };
+  return timedEvent(utf8Text(stored.data), () => utf8Text(stored.metadata!));
 }
 
 /** The same, from an archived event read as text (`readAllText`). */
 export function archivedTimedTextEvent(stored: TextEvent): TimedEvent {
-  const event = JSON.parse(stored.data) as DomainEvent;
-  return { event, at: event.time ?? (JSON.parse(stored.metadata!) as ArchivedMetadata).timestamp };
+  return timedEvent(stored.data, () => stored.metadata!);
 }
 
-/** The bytes as text, read in place (no copy: a rebuild decodes every archived event). */
-function utf8(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+function timedEvent(data: string, metadata: () => string): TimedEvent {
+  const event = JSON.parse(data) as DomainEvent;
+  return { event, at: event.time ?? (JSON.parse(metadata()) as ArchivedMetadata).timestamp };
 }

@@ -1,7 +1,7 @@
 import type { EventStore, Position } from '@arbiter/event-store';
 import type { ReadModelStore } from '@arbiter/read-models';
 import { writeCheckpoint } from '../checkpoints';
-import type { RebuildableProjection } from './catalog';
+import type { BulkLoadContext, RebuildableProjection } from './catalog';
 import { schemaScopedStore } from './schema-scoped-store';
 import { createBareCopy, createEmptyCopy, keyStatements } from './table-copy';
 
@@ -88,7 +88,7 @@ async function runToHead(store: EventStore, scoped: ReadModelStore, projection: 
  * rows at once (a table's as soon as the load says it is complete, while the load goes on), and
  * the checkpoint. All of it lands in the rebuild's schema, which only the swap makes live.
  */
-async function bulkLoad(store: EventStore, readModels: ReadModelStore, projection: RebuildableProjection, schema: string, progress: { every: number; onBatch: (n: number, last: Position) => void }): Promise<void> {
+async function bulkLoad(store: EventStore, readModels: ReadModelStore, projection: RebuildableProjection, schema: string, progress: Omit<BulkLoadContext, 'complete'>): Promise<void> {
   // Read before the load, so that a table's keys start building as soon as it is complete.
   const pending = new Map(await Promise.all(projection.tables.map(async (t) => [t, await keyStatements(readModels, t, schema)] as const)));
   const building: Promise<unknown>[] = [];
@@ -104,10 +104,11 @@ async function bulkLoad(store: EventStore, readModels: ReadModelStore, projectio
       building.push(built);
     }
   };
-  const last = await projection.load!(store, schemaScopedStore(readModels, schema), { ...progress, complete });
+  const scoped = schemaScopedStore(readModels, schema);
+  const last = await projection.load!(store, scoped, { ...progress, complete });
   complete([...pending.keys()]);
   await Promise.all(building);
-  if (last) await writeCheckpoint(schemaScopedStore(readModels, schema), projection.name, last);
+  if (last) await writeCheckpoint(scoped, projection.name, last);
 }
 
 /** One transaction: the rebuilt tables replace the live ones, and the checkpoint comes with them. */
