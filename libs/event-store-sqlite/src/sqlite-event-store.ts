@@ -20,8 +20,8 @@ import { STREAM_STATE, createSchema } from './schema';
 type EventRow = [position: bigint, stream: string, type: string, revision: bigint, eventId: string, data: StoredBytes, metadata: StoredBytes | null, created: bigint, contentType: string | null];
 const EVENT_COLUMNS = 'position, stream, type, revision, event_id, data, metadata, created, content_type';
 /** What `readAllTextPages` reads: only what a TextEvent holds. Both rows start with position, stream and type. */
-type TextRow = [position: bigint, stream: string, type: string, eventId: string, data: StoredBytes, metadata: StoredBytes | null];
-const TEXT_COLUMNS = 'position, stream, type, event_id, data, metadata';
+type TextRow = [position: bigint, stream: string, type: string, revision: bigint, eventId: string, data: StoredBytes, metadata: StoredBytes | null];
+const TEXT_COLUMNS = 'position, stream, type, revision, event_id, data, metadata';
 const POSITION = 0;
 const STREAM = 1;
 const TYPE = 2;
@@ -70,8 +70,11 @@ function textOf(value: StoredBytes): string {
   return typeof value === 'string' ? value : value.toString('utf8');
 }
 
-function toText([position, stream, type, id, data, metadata]: TextRow): TextEvent {
-  return { id, stream, type, position: { commit: position, prepare: position }, data: textOf(data), metadata: metadata === null ? null : textOf(metadata) };
+function toText([position, stream, type, revision, id, data, metadata]: TextRow): TextEvent {
+  const event: TextEvent = { id, stream, revision, type, position: { commit: position, prepare: position }, data: textOf(data), metadata: metadata === null ? null : textOf(metadata) };
+  // A BLOB is bytes that are not UTF-8 (or any bytes, in a store written before TEXT was kept).
+  if (typeof data !== 'string' && !isUtf8(data)) event.dataBytes = data;
+  return event;
 }
 
 function isUniqueViolation(e: unknown): boolean {

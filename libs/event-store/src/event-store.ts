@@ -4,6 +4,8 @@
  * and EventStoreDB are interchangeable behind it.
  */
 
+import { isUtf8 } from 'node:buffer';
+
 /** `any`: no check; `no_stream`: the stream must not exist; `stream_exists`; or the exact last revision. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
@@ -46,10 +48,19 @@ export interface StoredEvent {
 export interface TextEvent {
   id: string;
   stream: string;
+  revision: bigint;
   type: string;
   position: Position;
+  /** The data as UTF-8 text: exactly its bytes when they are valid UTF-8 (JSON always is). */
   data: string;
+  /** Only where the data is not valid UTF-8 (and `data` a lossy reading of it): the bytes themselves. */
+  dataBytes?: Uint8Array;
   metadata: string | null;
+}
+
+/** A text event's data exactly as stored: the text where that is exact, else the bytes. */
+export function exactData(event: TextEvent): string | Uint8Array {
+  return event.dataBytes ?? event.data;
 }
 
 export interface AppendResult {
@@ -129,7 +140,9 @@ export async function* readAllText(store: EventStore, options: ReadAllOptions = 
   }
   let page: TextEvent[] = [];
   for await (const e of store.readAll(options)) {
-    page.push({ id: e.id, stream: e.stream, type: e.type, position: e.position, data: utf8Text(e.data), metadata: e.metadata && utf8Text(e.metadata) });
+    const text: TextEvent = { id: e.id, stream: e.stream, revision: e.revision, type: e.type, position: e.position, data: utf8Text(e.data), metadata: e.metadata && utf8Text(e.metadata) };
+    if (!isUtf8(e.data)) text.dataBytes = e.data;
+    page.push(text);
     if (page.length === TEXT_PAGE) {
       yield page;
       page = [];

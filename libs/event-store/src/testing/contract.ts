@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { EventStore, NewEvent, ReadAllOptions, StoredEvent, comparePositions, readAllText } from '../event-store';
+import { EventStore, NewEvent, ReadAllOptions, StoredEvent, comparePositions, exactData, readAllText } from '../event-store';
 import { StreamDeletedError, StreamNotFoundError, WrongExpectedVersionError } from '../errors';
 
 export interface EventStoreFixture {
@@ -126,11 +127,22 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       const other = `${stream}-other`;
       const many = Array.from({ length: 1_205 }, (_, i) => newEvent(i % 2 ? 'contract.text' : 'contract.skipped', { i, note: 'ünï' }));
       await store.append(stream, many, 'no_stream');
-      await store.append(other, [{ id: randomUUID(), type: 'contract.text', data: Uint8Array.from([0x7b, 0x7d]), metadata: Buffer.from('{"m":1}') }], 'no_stream');
-      const asText = (e: StoredEvent) => ({ id: e.id, stream: e.stream, type: e.type, position: e.position, data: text(e), metadata: e.metadata && Buffer.from(e.metadata).toString('utf8') });
+      const notUtf8 = Uint8Array.from([0x7b, 0xff, 0xc0, 0x80, 0x7d]);
+      await store.append(
+        other,
+        [
+          { id: randomUUID(), type: 'contract.text', data: Uint8Array.from([0x7b, 0x7d]), metadata: Buffer.from('{"m":1}') },
+          { id: randomUUID(), type: 'contract.text', data: notUtf8 },
+        ],
+        'no_stream',
+      );
+      const asText = (e: StoredEvent) => ({
+        id: e.id, stream: e.stream, revision: e.revision, type: e.type, position: e.position, data: text(e), metadata: e.metadata && Buffer.from(e.metadata).toString('utf8'),
+        ...(isUtf8(e.data) ? {} : { dataBytes: e.data }),
+      });
       const pages = async (options: ReadAllOptions) => (await collect(readAllText(store, options))).flat();
       const cases: [ReadAllOptions, number][] = [
-        [{ filter: { streamPrefixes: [stream], eventTypePrefixes: ['contract.text'] } }, 603],
+        [{ filter: { streamPrefixes: [stream], eventTypePrefixes: ['contract.text'] } }, 604],
         [{ filter: { streamPrefixes: [stream] }, maxCount: 7 }, 7],
         [{ filter: { streamPrefixes: [stream] }, direction: 'backwards', maxCount: 1_100 }, 1_100],
       ];
@@ -141,7 +153,10 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
       }
       const [tenth] = (await collect(store.readAll({ filter: { streamPrefixes: [stream] } }), 10)).slice(-1);
       const after = await pages({ after: tenth.position, filter: { streamPrefixes: [stream] } });
-      expect(after.map((e) => e.data)).toEqual([...many.slice(10).map((e) => Buffer.from(e.data).toString('utf8')), '{}']);
+      expect(after.map((e) => e.data)).toEqual([...many.slice(10).map((e) => Buffer.from(e.data).toString('utf8')), '{}', Buffer.from(notUtf8).toString('utf8')]);
+      // What a verifier hashes: the stored bytes, exactly, whether text or not.
+      expect(after.map((e) => Buffer.from(exactData(e)))).toEqual([...many.slice(10).map((e) => Buffer.from(e.data)), Buffer.from('{}'), Buffer.from(notUtf8)]);
+      expect(after.slice(-2).map((e) => e.dataBytes && Buffer.from(e.dataBytes))).toEqual([undefined, Buffer.from(notUtf8)]);
     });
 
     it('subscribes to $all with history first, then live events, after a checkpoint', async () => {

@@ -85,6 +85,9 @@ function fieldTable(prefix: string): FieldTable {
 const BODY_FIELDS = fieldTable('');
 const SLOT = Object.fromEntries(DECISION_FIELDS.map((field, slot) => [field, slot])) as Record<DecisionField, number>;
 
+// One for all scans: a typed array per record cost more than the rest of a scan's allocations together.
+const SPANS = new Int32Array(2 * DECISION_FIELDS.length);
+
 class NotCanonical extends Error {}
 const notCanonical = new NotCanonical();
 
@@ -92,13 +95,13 @@ class Scanner {
   pos = 0;
   /** Whether the last string scanned had an escape in it. */
   escaped = false;
-  /** [start, end) of the value of each DECISION_FIELDS member found, -1 where absent. */
-  readonly spans = new Int32Array(2 * DECISION_FIELDS.length).fill(-1);
+  /** [start, end) of the value of each DECISION_FIELDS member found, -1 where absent. Shared by every scan (see scanCanonicalRecord). */
+  readonly spans = SPANS.fill(-1);
 
   readonly view: Buffer;
 
   constructor(readonly b: Uint8Array) {
-    this.view = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    this.view = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   }
 
   fail(): never {
@@ -302,7 +305,11 @@ function compareDecoded(b: Uint8Array, xs: number, xe: number, ys: number, ye: n
   return a < c ? -1 : a > c ? 1 : 0;
 }
 
-/** Scans a record; null unless its bytes are the canonical form of a record with exactly the version-1 members. */
+/**
+ * Scans a record; null unless its bytes are the canonical form of a record with exactly the
+ * version-1 members. The result's `decision` reads spans kept for the last scan only: use it
+ * before the next call, and keep none of it.
+ */
 export function scanCanonicalRecord(bytes: Uint8Array): CanonicalRecord | null {
   const s = new Scanner(bytes);
   try {

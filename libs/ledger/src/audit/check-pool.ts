@@ -13,19 +13,24 @@ export interface Checker {
   /** How many batches it works on at once. */
   readonly parallelism: number;
   /** `entries`: the items are bundle entries, not bare records. */
-  check(items: Uint8Array[], entries?: boolean): Promise<CheckedBatch>;
+  check(items: (Uint8Array | string)[], entries?: boolean): Promise<CheckedBatch>;
   close(): Promise<void>;
 }
 
-function pack(id: number, records: Uint8Array[], entries: boolean): CheckRequest {
-  let total = 0;
-  for (const r of records) total += r.length;
-  const bytes = new Uint8Array(total);
+/** Items in one transferable buffer; text (the embedded store's records) is encoded straight into it. */
+function pack(id: number, records: (Uint8Array | string)[], entries: boolean): CheckRequest {
+  let bound = 0;
+  for (const r of records) bound += typeof r === 'string' ? 3 * r.length : r.length;
+  // Never from Buffer's shared pool: the buffer is transferred to the worker.
+  const bytes = Buffer.allocUnsafeSlow(bound);
   const offsets = new Uint32Array(records.length + 1);
   let at = 0;
   records.forEach((r, i) => {
-    bytes.set(r, at);
-    at += r.length;
+    if (typeof r === 'string') at += bytes.write(r, at);
+    else {
+      bytes.set(r, at);
+      at += r.length;
+    }
     offsets[i + 1] = at;
   });
   return { id, entries, bytes: bytes.buffer, offsets };
@@ -82,7 +87,7 @@ export class CheckPool implements Checker {
     return this.workers.length;
   }
 
-  check(items: Uint8Array[], entries = false): Promise<CheckedBatch> {
+  check(items: (Uint8Array | string)[], entries = false): Promise<CheckedBatch> {
     if (this.failure) return Promise.reject(this.failure);
     const worker = this.load.indexOf(Math.min(...this.load));
     const request = pack(this.nextId++, items, entries);

@@ -64,7 +64,7 @@ export function checkLeaf(data: Uint8Array): { check: LeafCheck; leafHash: Uint8
  * The leaf input is the 32 bytes of the record's `hash`. A record too broken to carry one still
  * takes a leaf (its position is a fact of the log), with the SHA-256 of its stored bytes.
  */
-export function leafInput(hash: string | null, data: Uint8Array): Uint8Array {
+export function leafInput(hash: string | null, data: Uint8Array | string): Uint8Array {
   return hash !== null && isHex64(hash) ? Buffer.from(hash, 'hex') : digest('sha256', data, 'buffer');
 }
 
@@ -215,10 +215,10 @@ export interface LedgerLeaf {
  * the log, well-formed or not (judging it is the verifier's job), with the same leaf hash the
  * verifier computes.
  */
-export function ledgerLeaf(data: Uint8Array): LedgerLeaf {
+export function ledgerLeaf(data: Uint8Array | string): LedgerLeaf {
   let value: Record<string, unknown> = {};
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+    const parsed: unknown = JSON.parse(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) value = parsed as Record<string, unknown>;
   } catch {
     // Not JSON: the leaf hashes the stored bytes.

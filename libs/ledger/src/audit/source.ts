@@ -1,8 +1,8 @@
 /** One record of a source, at its leaf index. */
 export interface SourceLeaf {
   leaf: number;
-  /** The record's stored bytes, exactly as written. */
-  data: Uint8Array;
+  /** The record's stored bytes, exactly as written; or, where they are UTF-8 text, that text (which encodes back to them). */
+  data: Uint8Array | string;
   /**
    * Set when `data` is a whole bundle entry (`{"leaf":…,"record":…,"proof":…}`), read where the
    * record is checked: `leaf` and `proof` then come from there, and `index` is its place in `entries`.
@@ -38,4 +38,9 @@ export interface LedgerSource {
   problems(): SourceProblem[];
   /** How far `leaves` has got, from 0 to 1, for a progress bar. */
   progress(): number;
+}
+
+/** A leaf's record as bytes. */
+export function recordBytes(data: Uint8Array | string): Uint8Array {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }

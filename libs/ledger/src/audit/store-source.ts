@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { EventStore, StreamNotFoundError } from '@arbiter/event-store';
+import { EventStore, StreamNotFoundError, exactData, readAllText } from '@arbiter/event-store';
 import { KEYS_CHAIN, LEDGER_EVENT_TYPE_PREFIX } from '../bodies';
 import { CHECKPOINTS_STREAM } from '../checkpoint/checkpoint';
 import type { LedgerSource, SourceLeaf, SourceProblem } from './source';
@@ -44,12 +44,15 @@ export function storeSource(store: EventStore): LedgerSource {
       head = (await store.headPosition())?.commit ?? 0n;
       let leaf = 0;
       let batch: SourceLeaf[] = [];
-      for await (const event of store.readAll({ filter: { eventTypePrefixes: [LEDGER_EVENT_TYPE_PREFIX] } })) {
-        batch.push({ leaf: leaf++, data: event.data, stream: event.stream, revision: event.revision });
-        if (batch.length < size) continue;
-        at = event.position.commit;
-        yield batch;
-        batch = [];
+      // As text: the embedded store keeps records as TEXT, and the checker copies text into its batch without a Buffer per record.
+      for await (const page of readAllText(store, { filter: { eventTypePrefixes: [LEDGER_EVENT_TYPE_PREFIX] } })) {
+        for (const event of page) {
+          batch.push({ leaf: leaf++, data: exactData(event), stream: event.stream, revision: event.revision });
+          if (batch.length < size) continue;
+          at = event.position.commit;
+          yield batch;
+          batch = [];
+        }
       }
       if (batch.length) yield batch;
       at = head;

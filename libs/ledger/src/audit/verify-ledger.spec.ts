@@ -9,6 +9,7 @@ import { CHECKPOINTS_STREAM, CHECKPOINT_EVENT_TYPE, checkpointOrigin, signCheckp
 import { didKeyFromPublicKey } from '../crypto/did-key';
 import { generateSecretKey, nativeSigningKey, publicKeyOf, signNative } from '../crypto/ed25519';
 import { exportBundle } from '../bundle/export-bundle';
+import { ledgerEventType } from '../bodies';
 import { MerkleFrontier } from '../merkle/frontier';
 import type { Signer } from '../record';
 import { exampleDecisionBody } from '../testing';
@@ -71,5 +72,27 @@ describe('verifying on worker threads', () => {
     const pooled = await verifyLedger(bundleSource(file), { trustRoot: root.did, workers: 2 });
     expect(pooled.report).toEqual((await verifyLedger(bundleSource(file), { trustRoot: root.did, workers: 0 })).report);
     expect(pooled.report.failures.map((f) => f.code)).toEqual(['unknown-signer', 'broken-link']);
+  });
+
+  it('hashes a stored record that is not UTF-8 by its exact bytes: malformed, and the root still matches', async () => {
+    const odd = new SqliteEventStore(join(dir, 'odd.db'));
+    try {
+      const writer = new ChainWriter(odd, 'acme', new ManualClock('2026-04-01T00:00:00.000Z'));
+      await writer.append({ chain: 'keys', type: 'key', signer: root, eventId: randomUUID(), body: { action: 'register', key: notary.did, name: notary.name, roles: ['checkpoint'], notBefore: '2026-01-01T00:00:00.000Z', notAfter: null } });
+      // Bytes a lenient decoder would turn into U+FFFD, changing what the leaf hashes.
+      const bytes = Buffer.concat([Buffer.from('{"chain":"decisions-cus_9","seq":0,"note":"'), Buffer.from([0xff, 0xc0, 0x80]), Buffer.from('"}')]);
+      await odd.append('decisions-cus_9', [{ id: randomUUID(), type: ledgerEventType('decision'), data: bytes }], 'no_stream');
+      const frontier = new MerkleFrontier();
+      for await (const event of odd.readAll({ filter: { eventTypePrefixes: ['arbiter.ledger.'] } })) frontier.append(ledgerLeaf(event.data).leafHash);
+      const note = await signCheckpoint({ origin: checkpointOrigin('acme'), size: BigInt(frontier.size), root: frontier.root() }, notary);
+      await odd.append(CHECKPOINTS_STREAM, [{ id: randomUUID(), type: CHECKPOINT_EVENT_TYPE, data: Buffer.from(note) }], 'no_stream');
+      for (const workers of [0, 2]) {
+        const { report } = await verifyLedger(storeSource(odd), { trustRoot: root.did, workers });
+        expect(report).toMatchObject({ entries: 2, checkpoint: { size: 2 } });
+        expect(report.failures).toEqual([expect.objectContaining({ code: 'malformed', leaf: 1, message: expect.stringMatching(/not UTF-8/) })]);
+      }
+    } finally {
+      await odd.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { DECISIONS_CHAIN_PREFIX, KEYS_CHAIN, POLICIES_CHAIN } from '../bodies';
 import { CHECKPOINTS_STREAM, Checkpoint, parseCheckpoint } from '../checkpoint/checkpoint';
 import { ledgerLeaf } from '../audit/leaf-check';
 import { storeSource } from '../audit/store-source';
+import { recordBytes } from '../audit/source';
 import { LedgerError } from '../errors';
 import { MemoryMerkleTree } from '../merkle/memory-tree';
 import { inclusionProof } from '../merkle/proofs';
@@ -63,7 +64,7 @@ export async function exportBundle(store: EventStore, options: ExportOptions): P
       if (leaf >= size) return;
       const chain = ledgerLeaf(data).chain ?? stream ?? null;
       if (!wanted(chain)) continue;
-      yield { leaf, record: data, ...(withProofs ? { proof: await inclusionProof(tree, BigInt(leaf), checkpoint.size) } : {}) };
+      yield { leaf, record: recordBytes(data), ...(withProofs ? { proof: await inclusionProof(tree, BigInt(leaf), checkpoint.size) } : {}) };
     }
   }
   const count = await writeBundle(options.out, { ledger: checkpoint.ledger, checkpoint: checkpoint.note }, entries());
