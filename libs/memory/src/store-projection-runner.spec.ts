@@ -91,4 +91,50 @@ describe('a store projection', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(360);
   });
+
+  it('commits a lone event as soon as it is idle when told not to wait, and batches what arrives during a commit', async () => {
+    const batches: Record<string, string[][]> = { eager: [], patient: [] };
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const runner = (projection: 'eager' | 'patient', flushAfterMs: number) =>
+      new StoreProjectionRunner({
+        store,
+        readModels,
+        projection,
+        eventTypePrefixes: ['lone.'],
+        batchSize: 100,
+        flushAfterMs,
+        applyBatch: async (_tx, events) => {
+          batches[projection].push(events.map((e) => Buffer.from(e.data).toString('utf8')));
+          if (projection === 'eager' && batches.eager.length === 1) await gate;
+        },
+      });
+    const eager = runner('eager', 0);
+    const patient = runner('patient', 600_000);
+    await eager.start();
+    await patient.start();
+    const append = (label: string) => store.append(`lone-${label}`, [{ id: randomUUID(), type: 'lone.thing', data: Buffer.from(label) }], 'no_stream');
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 200 && !done(); i++) await sleep(10);
+      expect(done()).toBe(true);
+    };
+    try {
+      await append('a');
+      await until(() => batches.eager.length === 1);
+      // Still committing the first: these two wait, together, for it.
+      await append('b');
+      await append('c');
+      // The store wakes its subscriptions on the append; this leaves them ample time to hand both over.
+      await sleep(250);
+      release();
+      await until(() => batches.eager.length === 2);
+      expect(batches.eager).toEqual([['a'], ['b', 'c']]);
+      // The default waits for more (here for ten minutes), up to a full batch or the stop.
+      expect(batches.patient).toEqual([]);
+    } finally {
+      await eager.stop();
+      await patient.stop();
+    }
+    expect(batches.patient).toEqual([['a', 'b', 'c']]);
+  });
 });

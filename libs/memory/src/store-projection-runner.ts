@@ -22,6 +22,12 @@ export type StoreProjectionOptions = ApplyEvents & {
   eventTypePrefixes: string[];
   /** Events applied per transaction at most (default 500); bigger batches rebuild faster. */
   batchSize?: number;
+  /**
+   * How long a batch smaller than `batchSize` waits for more events before it commits (default
+   * 20 ms). 0: it commits as soon as no other batch is committing, and the events that arrive
+   * meanwhile make up the next one: lowest latency, for projections someone waits on.
+   */
+  flushAfterMs?: number;
   /** Told after each batch is committed: how many events it held and where it ended. */
   onBatch?: (events: number, last: Position) => void;
   /** Run in one process at a time (the others stand by), for work that must not be done twice at once. */
@@ -121,7 +127,7 @@ export class StoreProjectionRunner {
     try {
       for await (const event of subscription) {
         this.buffer.push(event);
-        if (this.buffer.length < size) this.timer ??= setTimeout(() => void this.flushWhenIdle(), FLUSH_AFTER_MS);
+        if (this.buffer.length < size) this.timer ??= setTimeout(() => void this.flushWhenIdle(), this.options.flushAfterMs ?? FLUSH_AFTER_MS);
         else if (this.committing === 0) void this.flush().catch(() => undefined);
         else if (this.buffer.length >= size * GROW_UP_TO) {
           await this.flushing;

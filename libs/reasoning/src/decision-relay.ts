@@ -98,6 +98,8 @@ export class DecisionRelay extends StoreProjectionRunner {
       // One relay at a time across all reasoner processes: two would both send every decision.
       exclusive: true,
       logger: relayLogger,
+      // A service waits on each decision: a batch goes out as soon as the previous one is out.
+      flushAfterMs: 0,
       // A batch of final decisions goes out in one publish: one round trip (or one sync to disk)
       // for all of them; the checkpoint moves only after the publish succeeded.
       applyBatch: async (tx, events) => {
