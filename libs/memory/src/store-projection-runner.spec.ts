@@ -137,4 +137,38 @@ describe('a store projection', () => {
     }
     expect(batches.patient).toEqual([['a', 'b', 'c']]);
   });
+
+  it('runs beforeBatch before each batch opens its transaction; a failure there fails the batch, which is applied again', async () => {
+    const labels = Array.from({ length: 30 }, (_, i) => `b${String(i).padStart(3, '0')}`);
+    for (const label of labels) await store.append(`before-${label}`, [{ id: randomUUID(), type: 'before.thing', data: Buffer.from(label) }], 'no_stream');
+    const published: string[] = [];
+    const applied: string[] = [];
+    let calls = 0;
+    const runner = new StoreProjectionRunner({
+      store,
+      readModels,
+      projection: 'before',
+      eventTypePrefixes: ['before.'],
+      batchSize: 10,
+      beforeBatch: async (events) => {
+        // The engine takes a statement outside any transaction: the batch's has not opened yet
+        // (an open one would hold this statement until it ended, and it would never end).
+        await readModels.query('SELECT 1');
+        if (++calls === 2) throw new Error('the bus went away');
+        published.push(...events.map((e) => Buffer.from(e.data).toString('utf8')));
+      },
+      applyBatch: async (_tx, events) => void applied.push(...events.map((e) => Buffer.from(e.data).toString('utf8'))),
+    });
+    await runner.start();
+    try {
+      for (let i = 0; i < 100 && !(await runner.caughtUp()); i++) await sleep(100);
+      expect(await runner.caughtUp()).toBe(true);
+    } finally {
+      await runner.stop();
+    }
+    expect(applied).toEqual(labels);
+    // Everything went out before it was applied; the failed batch went out on its second try.
+    expect([...new Set(published)].sort()).toEqual(labels);
+    expect(calls).toBeGreaterThan(2);
+  });
 });

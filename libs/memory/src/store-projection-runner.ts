@@ -28,6 +28,12 @@ export type StoreProjectionOptions = ApplyEvents & {
    * meanwhile make up the next one: lowest latency, for projections someone waits on.
    */
   flushAfterMs?: number;
+  /**
+   * Work each batch needs done before its checkpoint moves but not inside its transaction
+   * (publishing it, say): run just before the transaction opens, so the transaction stays short
+   * and other statements on the engine do not wait on it. A failure fails the batch.
+   */
+  beforeBatch?: (events: StoredEvent[]) => Promise<void>;
   /** Told after each batch is committed: how many events it held and where it ended. */
   onBatch?: (events: number, last: Position) => void;
   /** Run in one process at a time (the others stand by), for work that must not be done twice at once. */
@@ -165,6 +171,7 @@ export class StoreProjectionRunner {
       if (this.broken) throw this.broken;
       if (events.length === 0) return;
       const last = events[events.length - 1].position;
+      await this.options.beforeBatch?.(events);
       await this.options.readModels.transaction(async (tx) => {
         if ('applyBatch' in this.options) await this.options.applyBatch(tx, events);
         else for (const e of events) await this.options.apply(tx, e);

@@ -1,6 +1,6 @@
 import { Bus, DEDUPE_HEADER, OutgoingMessage } from '@arbiter/bus';
 import { DECISIONS_TOPIC, DECISION_EVENT_TYPE, DecisionMadeData } from '@arbiter/contracts';
-import type { EventStore } from '@arbiter/event-store';
+import type { EventStore, StoredEvent } from '@arbiter/event-store';
 import { DECISIONS_CHAIN_PREFIX, LedgerRecord, ledgerEventType, readStoredRecord } from '@arbiter/ledger';
 import { StoreProjectionRunner } from '@arbiter/memory';
 import type { ReadModelStore } from '@arbiter/read-models';
@@ -90,6 +90,14 @@ export class DecisionRelay extends StoreProjectionRunner {
     private readonly relayOptions: RelayOptions = {},
   ) {
     const source = `arbiter/${ledger}`;
+    // Each record is read once, for the publish and then for the review queue.
+    const records = new WeakMap<StoredEvent, LedgerRecord>();
+    const recordOf = (event: StoredEvent): LedgerRecord => {
+      let record = records.get(event);
+      if (!record) records.set(event, (record = readStoredRecord(Buffer.from(event.data).toString('utf8'))));
+      return record;
+    };
+    const decisionRecords = (events: StoredEvent[]) => events.map(recordOf).filter((r) => r.chain.startsWith(DECISIONS_CHAIN_PREFIX));
     super({
       store,
       readModels,
@@ -101,13 +109,11 @@ export class DecisionRelay extends StoreProjectionRunner {
       // A service waits on each decision: a batch goes out as soon as the previous one is out.
       flushAfterMs: 0,
       // A batch of final decisions goes out in one publish: one round trip (or one sync to disk)
-      // for all of them; the checkpoint moves only after the publish succeeded.
-      applyBatch: async (tx, events) => {
+      // for all of them; the checkpoint moves only after the publish succeeded. It goes out before
+      // the transaction opens, so memory reads on the read-model engine do not wait on the bus.
+      beforeBatch: async (events) => {
         const messages: OutgoingMessage[] = [];
-        for (const event of events) {
-          const record = readStoredRecord(Buffer.from(event.data).toString('utf8'));
-          if (!record.chain.startsWith(DECISIONS_CHAIN_PREFIX)) continue;
-          await projectReviewQueue(tx, record);
+        for (const record of decisionRecords(events)) {
           if (!isFinal(record)) continue;
           const cloudEvent = decisionCloudEvent(record, source);
           messages.push({
@@ -117,6 +123,9 @@ export class DecisionRelay extends StoreProjectionRunner {
           });
         }
         await bus.publish(DECISIONS_TOPIC, messages);
+      },
+      applyBatch: async (tx, events) => {
+        for (const record of decisionRecords(events)) await projectReviewQueue(tx, record);
       },
     });
   }
