@@ -20,6 +20,22 @@ export class Random {
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)];
   }
+  /**
+   * An index drawn with weight `cumulative[i] − cumulative[i − 1]`, found by bisection: for
+   * integer weights, exactly the draw `weighted` makes over the same items (each of its
+   * subtractions is exact), in logarithmic rather than linear time.
+   */
+  weightedIndex(cumulative: readonly number[]): number {
+    const r = this.next() * cumulative[cumulative.length - 1];
+    let low = 0;
+    let high = cumulative.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (r < cumulative[middle]) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  }
   weighted<T>(items: readonly (readonly [T, number])[]): T {
     const total = items.reduce((s, [, w]) => s + w, 0);
     let r = this.next() * total;
