@@ -8,6 +8,9 @@ export interface KafkaBusOptions {
   clientId?: string;
   /** How many of each partition's newest messages are read to learn which dedupe keys were sent before a restart. */
   dedupeWindow?: number;
+  /** How long a request to the broker may take (default 30 s), and how often a failed one is retried (default 8 times, backing off from 200 ms). */
+  requestTimeoutMs?: number;
+  retries?: number;
 }
 
 const DEFAULT_PARTITIONS = 4;
@@ -55,7 +58,8 @@ export class KafkaBus implements Bus {
       clientId: options.clientId ?? 'arbiter',
       brokers: options.brokers,
       logLevel: logLevel.NOTHING,
-      retry: { initialRetryTime: 200, retries: 8 },
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      retry: { initialRetryTime: 200, retries: options.retries ?? 8 },
     });
   }
 
@@ -93,8 +97,9 @@ export class KafkaBus implements Bus {
     const batch = seen ? messages.filter((m) => seen.claim(m.headers?.[DEDUPE_HEADER])) : messages;
     if (batch.length === 0) return;
     await this.ensureTopics([{ name: topic, partitions: DEFAULT_PARTITIONS }]);
+    const producing = this.connectedProducer();
     try {
-      const producer = await this.connectedProducer();
+      const producer = await producing;
       await producer.send({
         topic,
         acks: -1,
@@ -105,8 +110,21 @@ export class KafkaBus implements Bus {
       // none of the batch: forget them and learn again from the topic itself before the next
       // publish, so a resend delivers exactly what is missing.
       if (seen) this.seen.delete(topic);
+      this.retireProducer(producing);
       throw e;
     }
+  }
+
+  /**
+   * After a failed send the producer is replaced. The broker may have written the batch whose
+   * acknowledgement was lost; the idempotent producer, not knowing, would number its next batch to
+   * that partition as the lost one, and the broker would acknowledge it as a duplicate and drop
+   * it. A new producer gets a new producer id, so its batches can never be mistaken for old ones.
+   */
+  private retireProducer(producing: Promise<Producer>): void {
+    if (this.producer !== producing) return;
+    this.producer = null;
+    void producing.then((p) => p.disconnect()).catch(() => undefined);
   }
 
   /** Dedupe keys already on the topic, learnt once per topic from its newest messages. */

@@ -11,6 +11,9 @@ export interface ArbiterClientOptions {
   topicPrefix?: string;
   /** How many decisions to remember for awaitDecision calls that come late. */
   remember?: number;
+  /** How long a request to the broker may take (default 30 s), and how often a failed one is retried (kafkajs's default: 5). */
+  requestTimeoutMs?: number;
+  retries?: number;
 }
 
 /** What a service publishes: the event's type, subject and data; the client fills in the envelope. */
@@ -30,6 +33,24 @@ export class DecisionTimeoutError extends Error {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Seeks once the consumer group exists: on a broker that has just started, kafkajs restarts a
+ * consumer whose group coordinator is not ready yet, and refuses seeks until it runs again.
+ */
+async function seekWhenRunning(consumer: Consumer, topic: string, ends: { partition: number; high: string }[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const e of ends) consumer.seek({ topic, partition: e.partition, offset: e.high });
+      return;
+    } catch (e) {
+      if (attempt >= 300 || !/must be called first/.test((e as Error).message)) throw e;
+      await sleep(100);
+    }
+  }
+}
+
+const newProducer = (kafka: Kafka): Producer => kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 
 /** The end offsets of the decisions topic, creating it if Arbiter has not yet (and tolerating a race with it). */
 async function decisionTopicEnds(kafka: Kafka, topic: string): Promise<{ partition: number; high: string }[]> {
@@ -65,24 +86,31 @@ export class ArbiterClient {
 
   private constructor(
     private readonly options: ArbiterClientOptions,
-    private readonly producer: Producer,
+    private readonly kafka: Kafka,
+    private producer: Promise<Producer>,
     private readonly consumer: Consumer,
   ) {}
 
   static async connect(options: ArbiterClientOptions): Promise<ArbiterClient> {
-    const kafka = new Kafka({ clientId: options.clientId ?? 'arbiter-client', brokers: options.brokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: options.clientId ?? 'arbiter-client',
+      brokers: options.brokers,
+      logLevel: logLevel.NOTHING,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      retry: options.retries === undefined ? undefined : { retries: options.retries },
+    });
     const topic = `${options.topicPrefix ?? ''}${DECISIONS_TOPIC}`;
     const ends = await decisionTopicEnds(kafka, topic);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = newProducer(kafka);
     const consumer = kafka.consumer({ groupId: `arbiter-client-${randomUUID()}`, allowAutoTopicCreation: false });
     try {
       await producer.connect();
       await consumer.connect();
       await consumer.subscribe({ topics: [topic] });
-      const client = new ArbiterClient(options, producer, consumer);
+      const client = new ArbiterClient(options, kafka, Promise.resolve(producer), consumer);
       await consumer.run({ autoCommit: false, eachMessage: async ({ message }) => client.receive(message.value) });
       // Decisions from now on: anything published after connect() is seen, nothing older is replayed.
-      for (const e of ends) consumer.seek({ topic, partition: e.partition, offset: e.high });
+      await seekWhenRunning(consumer, topic, ends);
       return client;
     } catch (e) {
       await consumer.disconnect().catch(() => undefined);
@@ -103,12 +131,32 @@ export class ArbiterClient {
       datacontenttype: 'application/json',
       data: event.data,
     });
-    await this.producer.send({
-      topic: `${this.options.topicPrefix ?? ''}${topicOf(cloudEvent.type)}`,
-      acks: -1,
-      messages: [{ key: cloudEvent.subject, value: JSON.stringify(cloudEvent), headers: { 'content-type': 'application/cloudevents+json', 'ce-type': cloudEvent.type, 'ce-id': cloudEvent.id } }],
-    });
+    const producing = this.producer;
+    try {
+      await (await producing).send({
+        topic: `${this.options.topicPrefix ?? ''}${topicOf(cloudEvent.type)}`,
+        acks: -1,
+        messages: [{ key: cloudEvent.subject, value: JSON.stringify(cloudEvent), headers: { 'content-type': 'application/cloudevents+json', 'ce-type': cloudEvent.type, 'ce-id': cloudEvent.id } }],
+      });
+    } catch (e) {
+      this.replaceProducer(producing);
+      throw e;
+    }
     return cloudEvent;
+  }
+
+  /**
+   * A failed send may still have been written. The idempotent producer would number its next batch
+   * to that partition as the lost one, which the broker would acknowledge as a duplicate and drop;
+   * a new producer (a new producer id) cannot be mistaken for the old one.
+   */
+  private replaceProducer(failed: Promise<Producer>): void {
+    if (this.producer !== failed) return;
+    const next = newProducer(this.kafka);
+    this.producer = next.connect().then(() => next);
+    // Not an unhandled rejection: a failed connection fails the next publish, which replaces it again.
+    this.producer.catch(() => undefined);
+    void failed.then((p) => p.disconnect()).catch(() => undefined);
   }
 
   /** The decision Arbiter made about the event with this id; rejects with DecisionTimeoutError. */
@@ -130,7 +178,7 @@ export class ArbiterClient {
 
   async close(): Promise<void> {
     await this.consumer.disconnect();
-    await this.producer.disconnect();
+    await (await this.producer.catch(() => null))?.disconnect();
   }
 
   private receive(value: Buffer | null): void {

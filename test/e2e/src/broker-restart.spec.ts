@@ -1,57 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { consumeN } from '@arbiter/bus/testing';
+import { OwnBroker } from '@arbiter/bus-kafka/testing';
 import { DECISIONS_TOPIC } from '@arbiter/contracts';
 import { collectLedgerLeaves, parseRecord, verifyRecords } from '@arbiter/ledger';
 import { Simulator, publishDomainEvents } from '@arbiter/simulator';
 import { Running, freshDataDir, startAllInOne } from './harness';
 
-const root = join(__dirname, '..', '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function listenable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A free port whose successor is free too: the broker's listener and its KRaft controller. */
-async function freePortPair(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port: p } = server.address() as { port: number };
-        server.close(() => resolve(p));
-      });
-    });
-    if (port < 65535 && (await listenable(port + 1))) return port;
-  }
-}
-
-/** A broker of this test's own (the shared one must stay up for the other suites). */
-class OwnBroker {
-  readonly dir = mkdtempSync(join(tmpdir(), 'arbiter-kafka-restart-'));
-  constructor(readonly port: number) {}
-  private script(command: 'start' | 'stop'): void {
-    execFileSync(join(root, 'infra', 'kafka', 'kafka.sh'), [command], {
-      env: { ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.port + 1), ARBITER_DATA_DIR: this.dir },
-      stdio: ['ignore', 'ignore', 'inherit'],
-      timeout: 240_000,
-    });
-  }
-  start = () => this.script('start');
-  stop = () => this.script('stop');
-  dispose(): void {
-    this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
 
 async function decidedTriggers(running: Running): Promise<string[]> {
   const triggers: string[] = [];
@@ -67,8 +22,7 @@ describe('the Kafka broker stops and starts again during a run', () => {
   let running: Running | undefined;
 
   beforeAll(async () => {
-    broker = new OwnBroker(await freePortPair());
-    broker.start();
+    broker = await OwnBroker.start();
   }, 300_000);
   afterAll(async () => {
     await running?.close();
