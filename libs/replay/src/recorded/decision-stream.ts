@@ -1,4 +1,4 @@
-import { EventStore, Position, StoredEvent, comparePositions } from '@arbiter/event-store';
+import { EventStore, Position, TextEvent, comparePositions, readAllText } from '@arbiter/event-store';
 import { DECISIONS_CHAIN_PREFIX, LedgerRecord, ledgerEventType } from '@arbiter/ledger';
 import { DOMAIN_EVENT_TYPE_PREFIX } from '@arbiter/memory';
 import { TimeRange, withinRange } from '../time-range';
@@ -21,27 +21,29 @@ export interface StoredDecisionsOptions {
    * Archived domain events of these CloudEvent types are handed to `seen` as the ledger is read:
    * triggers are archived close to their decisions, so most are found without reading again.
    */
-  archived?: { types: string[]; seen: (event: StoredEvent) => void };
+  archived?: { types: string[]; seen: (event: TextEvent) => void };
 }
 
 /**
  * The stored decision records of the ledger in the store's global commit order (the order they
  * were decided in), after `after` and up to `until`, of the customers asked for, in one pass with
- * the archived triggers. They are left as bytes: parsing is most of a replay's reading, and may
- * happen on another thread.
+ * the archived triggers. They are read as text pages and left unparsed: parsing is most of a
+ * replay's reading, and may happen on another thread.
  */
-export async function* storedDecisions(store: EventStore, options: StoredDecisionsOptions): AsyncIterable<StoredEvent> {
+export async function* storedDecisions(store: EventStore, options: StoredDecisionsOptions): AsyncIterable<TextEvent> {
   if (!options.until) return;
   const chains = options.customers?.length ? new Set(options.customers.map((c) => `${DECISIONS_CHAIN_PREFIX}${c}`)) : null;
   const archived = (options.archived?.types ?? []).map((t) => `${DOMAIN_EVENT_TYPE_PREFIX}${t}`);
-  for await (const event of store.readAll({ after: options.after, filter: { eventTypePrefixes: [DECISION_EVENT_TYPE, ...archived] } })) {
-    if (comparePositions(event.position, options.until) > 0) return;
-    if (event.type !== DECISION_EVENT_TYPE) {
-      options.archived!.seen(event);
-      continue;
+  for await (const page of readAllText(store, { after: options.after, filter: { eventTypePrefixes: [DECISION_EVENT_TYPE, ...archived] } })) {
+    for (const event of page) {
+      if (comparePositions(event.position, options.until) > 0) return;
+      if (event.type !== DECISION_EVENT_TYPE) {
+        options.archived!.seen(event);
+        continue;
+      }
+      if (!event.stream.startsWith(DECISIONS_CHAIN_PREFIX) || (chains && !chains.has(event.stream))) continue;
+      yield event;
     }
-    if (!event.stream.startsWith(DECISIONS_CHAIN_PREFIX) || (chains && !chains.has(event.stream))) continue;
-    yield event;
   }
 }
 
@@ -50,8 +52,8 @@ export async function* storedDecisions(store: EventStore, options: StoredDecisio
  * out. Records are parsed with the plain JSON parser: a replay reads what was written, and
  * `arbiter audit verify` is what checks it.
  */
-export function readDecision(data: Uint8Array, position: string, filter: Pick<DecisionFilter, 'decisionPoints' | 'range'>): RecordedDecision | null {
-  const record = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as LedgerRecord;
+export function readDecision(text: string, position: string, filter: Pick<DecisionFilter, 'decisionPoints' | 'range'>): RecordedDecision | null {
+  const record = JSON.parse(text) as LedgerRecord;
   const decision = recordedDecisionOf(record, position);
   if (filter.decisionPoints?.length && !filter.decisionPoints.includes(decision.decisionPoint)) return null;
   if (filter.range && !withinRange(filter.range, decision.triggerTime)) return null;

@@ -2,9 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainEvent, parseDomainEvent, topicOf } from '@arbiter/contracts';
+import { readAllText } from '@arbiter/event-store';
 import { SqliteEventStore } from '@arbiter/event-store-sqlite';
 import { archiveStream, archivedEventOf } from '@arbiter/memory';
-import { TriggerArchive, triggerDigest, verifyTrigger } from './trigger-archive';
+import { TriggerArchive, parseArchivedEvent, triggerDigest, verifyTrigger } from './trigger-archive';
 
 const dispute = (n: number): DomainEvent =>
   parseDomainEvent({
@@ -50,8 +51,8 @@ describe('finding a recorded trigger in the domain archive', () => {
   it('serves triggers met in the pass over the store without reading the archive again', async () => {
     const { store, events } = await archiveOf(5);
     const archive = new TriggerArchive(store);
-    for await (const stored of store.readAll()) archive.seen(stored);
+    for await (const page of readAllText(store)) for (const event of page) archive.seen(event);
     await store.close();
-    expect(await archive.findBytes(triggerOf(events[4], '4'))).not.toBeNull();
+    expect(parseArchivedEvent((await archive.findText(triggerOf(events[4], '4')))!)).toEqual(events[4]);
   });
 });

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@arbiter/contracts';
-import { EventStore, StoredEvent, StreamNotFoundError } from '@arbiter/event-store';
+import { EventStore, StoredEvent, StreamNotFoundError, TextEvent, readAllText, utf8Text } from '@arbiter/event-store';
 import { ArchivedMetadata, DOMAIN_EVENT_TYPE_PREFIX, archiveStream } from '@arbiter/memory';
 import { canonicalize, sha256Hex } from '@arbiter/ledger';
 import type { RecordedTrigger } from './recorded-decision';
@@ -15,8 +15,8 @@ interface Cursor {
   /** The bus offset of the last archived event read, -1 before the first. */
   lastOffset: bigint;
   done: boolean;
-  /** Recently read events by offset: one trigger may be the cause of several decisions. */
-  window: Map<string, StoredEvent>;
+  /** Recently read events' text by offset: one trigger may be the cause of several decisions. */
+  window: Map<string, string>;
 }
 
 const WINDOW = 4_096;
@@ -28,11 +28,11 @@ export function triggerDigest(event: unknown): string {
   return sha256Hex(canonicalize(event as never));
 }
 
-const metadataOf = (stored: StoredEvent) => JSON.parse(Buffer.from(stored.metadata!).toString('utf8')) as ArchivedMetadata;
+const metadataOf = (metadata: string | null) => JSON.parse(metadata!) as ArchivedMetadata;
 
-/** An archived event's CloudEvent, parsed from its stored bytes. */
-export function parseArchivedEvent(data: Uint8Array): DomainEvent {
-  return JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as DomainEvent;
+/** An archived event's CloudEvent, parsed from its stored text. */
+export function parseArchivedEvent(text: string): DomainEvent {
+  return JSON.parse(text) as DomainEvent;
 }
 
 /**
@@ -58,26 +58,26 @@ export function verifyTrigger(trigger: Pick<RecordedTrigger, 'digest'>, archived
  */
 export class TriggerArchive {
   private readonly cursors = new Map<string, Cursor>();
-  private readonly recent = new Map<string, Uint8Array>();
+  private readonly recent = new Map<string, string>();
   private byId: Map<string, { stream: string; revision: bigint }> | null = null;
 
   constructor(private readonly store: EventStore) {}
 
   /** The archived trigger, checked against the digest the decision recorded. */
   async find(trigger: RecordedTrigger, recordedEvent: unknown): Promise<FoundTrigger> {
-    const stored = await this.lookUp(trigger);
-    return verifyTrigger(trigger, stored ? parseArchivedEvent(stored.data) : null, recordedEvent);
+    const text = await this.lookUp(trigger);
+    return verifyTrigger(trigger, text !== null ? parseArchivedEvent(text) : null, recordedEvent);
   }
 
   /** An archived domain event met while reading the store: kept a while, for the decisions that follow it. */
-  seen(stored: StoredEvent): void {
-    this.recent.set(`${stored.stream}\n${metadataOf(stored).offset}`, stored.data);
+  seen(event: TextEvent): void {
+    this.recent.set(`${event.stream}\n${metadataOf(event.metadata).offset}`, event.data);
     if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value as string);
   }
 
-  /** The archived trigger as stored (its JSON bytes), unchecked: for checking elsewhere (a worker thread). */
-  async findBytes(trigger: Pick<RecordedTrigger, 'eventId' | 'topic' | 'partition' | 'offset'>): Promise<Uint8Array | null> {
-    return (await this.lookUp(trigger))?.data ?? null;
+  /** The archived trigger as stored (its JSON text), unchecked: for checking elsewhere (a worker thread). */
+  findText(trigger: Pick<RecordedTrigger, 'eventId' | 'topic' | 'partition' | 'offset'>): Promise<string | null> {
+    return this.lookUp(trigger);
   }
 
   async close(): Promise<void> {
@@ -85,11 +85,11 @@ export class TriggerArchive {
     this.cursors.clear();
   }
 
-  private async lookUp(trigger: Pick<RecordedTrigger, 'eventId' | 'topic' | 'partition' | 'offset'>): Promise<{ data: Uint8Array } | null> {
+  private async lookUp(trigger: Pick<RecordedTrigger, 'eventId' | 'topic' | 'partition' | 'offset'>): Promise<string | null> {
     if (trigger.topic !== null && trigger.partition !== null && trigger.offset !== null) {
       const stream = archiveStream(trigger.topic, trigger.partition);
-      const data = this.recent.get(`${stream}\n${trigger.offset}`);
-      if (data) return { data };
+      const text = this.recent.get(`${stream}\n${trigger.offset}`);
+      if (text !== undefined) return text;
       const found = await this.alongStream(stream, BigInt(trigger.offset));
       if (found !== undefined) return found;
     }
@@ -97,11 +97,11 @@ export class TriggerArchive {
   }
 
   /** The archived event at `offset`; undefined when the stream's cursor has already passed it. */
-  private async alongStream(stream: string, offset: bigint): Promise<StoredEvent | null | undefined> {
+  private async alongStream(stream: string, offset: bigint): Promise<string | null | undefined> {
     const cursor = this.cursorOf(stream);
     const key = offset.toString();
     const seen = cursor.window.get(key);
-    if (seen) return seen;
+    if (seen !== undefined) return seen;
     if (offset <= cursor.lastOffset) return undefined;
     while (!cursor.done && cursor.lastOffset < offset) {
       let next: IteratorResult<StoredEvent>;
@@ -115,9 +115,9 @@ export class TriggerArchive {
         cursor.done = true;
         break;
       }
-      const at = metadataOf(next.value).offset;
+      const at = metadataOf(next.value.metadata && utf8Text(next.value.metadata)).offset;
       cursor.lastOffset = BigInt(at);
-      cursor.window.set(at, next.value);
+      cursor.window.set(at, utf8Text(next.value.data));
       if (cursor.window.size > WINDOW) cursor.window.delete(cursor.window.keys().next().value as string);
     }
     return cursor.window.get(key) ?? (cursor.done ? null : undefined);
@@ -129,21 +129,23 @@ export class TriggerArchive {
     return cursor;
   }
 
-  private async byEventId(eventId: string): Promise<StoredEvent | null> {
+  private async byEventId(eventId: string): Promise<string | null> {
     if (!this.byId) this.byId = await this.indexArchive();
     const where = this.byId.get(eventId);
     if (!where) return null;
-    for await (const stored of this.store.readStream(where.stream, { from: where.revision, maxCount: 1 })) return stored;
+    for await (const stored of this.store.readStream(where.stream, { from: where.revision, maxCount: 1 })) return utf8Text(stored.data);
     return null;
   }
 
   /** Every archived event's id and place: read once, and only when a trigger is not where the ledger says. */
   private async indexArchive(): Promise<Map<string, { stream: string; revision: bigint }>> {
     const index = new Map<string, { stream: string; revision: bigint }>();
-    for await (const stored of this.store.readAll({ filter: { eventTypePrefixes: [DOMAIN_EVENT_TYPE_PREFIX] } })) {
-      const id = parseArchivedEvent(stored.data).id;
-      // A producer may send an event twice; the first copy is the one memory learnt from.
-      if (!index.has(id)) index.set(id, { stream: stored.stream, revision: stored.revision });
+    for await (const page of readAllText(this.store, { filter: { eventTypePrefixes: [DOMAIN_EVENT_TYPE_PREFIX] } })) {
+      for (const event of page) {
+        const id = parseArchivedEvent(event.data).id;
+        // A producer may send an event twice; the first copy is the one memory learnt from.
+        if (!index.has(id)) index.set(id, { stream: event.stream, revision: event.revision });
+      }
     }
     return index;
   }

@@ -1,4 +1,4 @@
-import { StoredEvent, positionToString } from '@arbiter/event-store';
+import { TextEvent, positionToString } from '@arbiter/event-store';
 import type { Reasoner } from '@arbiter/reasoning';
 import { CandidateProposal, modelProposal } from '../candidate/candidate-reasoner';
 import { DecisionFilter, readDecision } from '../recorded/decision-stream';
@@ -11,7 +11,7 @@ export interface CaseExecutor {
   readonly batchSize: number;
   /** Batches worth keeping in flight. */
   readonly parallelism: number;
-  run(batch: StoredEvent[]): Promise<BatchOutcome>;
+  run(batch: TextEvent[]): Promise<BatchOutcome>;
   close(): Promise<void>;
 }
 
@@ -28,7 +28,7 @@ export class InThreadExecutor implements CaseExecutor {
     private readonly model?: { reasoner: Reasoner; concurrency: number },
   ) {}
 
-  async run(batch: StoredEvent[]): Promise<BatchOutcome> {
+  async run(batch: TextEvent[]): Promise<BatchOutcome> {
     // Triggers are looked up in ledger order: the archive is read alongside the ledger, once.
     const preparing = this.lookups.then(() => this.prepare(batch));
     this.lookups = preparing;
@@ -42,7 +42,7 @@ export class InThreadExecutor implements CaseExecutor {
     return Promise.resolve();
   }
 
-  private async prepare(batch: StoredEvent[]): Promise<PreparedCase[]> {
+  private async prepare(batch: TextEvent[]): Promise<PreparedCase[]> {
     const prepared: PreparedCase[] = [];
     for (const stored of batch) {
       const decision = readDecision(stored.data, positionToString(stored.position), this.filter);

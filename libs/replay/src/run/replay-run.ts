@@ -1,5 +1,5 @@
 import { availableParallelism, loadavg } from 'node:os';
-import type { EventStore, Position, StoredEvent } from '@arbiter/event-store';
+import type { EventStore, Position, TextEvent } from '@arbiter/event-store';
 import type { PolicyBook } from '@arbiter/policy';
 import { DecisionPoint, Reasoner, decisionPoints } from '@arbiter/reasoning';
 import type { ReasonerMode } from '../candidate/candidate-reasoner';
@@ -186,9 +186,9 @@ async function replayInto(options: ReplayOptions, executor: CaseExecutor, archiv
   };
 
   try {
-    let batch: StoredEvent[] = [];
+    let batch: TextEvent[] = [];
     const triggerTypes = [...new Set(options.candidates.all().flatMap((p) => p.document.trigger.types))];
-    const archived = { types: triggerTypes, seen: (event: StoredEvent) => archive.seen(event) };
+    const archived = { types: triggerTypes, seen: (event: TextEvent) => archive.seen(event) };
     for await (const stored of storedDecisions(options.store, { after: state.after, until, customers: options.filter?.customers, archived })) {
       batch.push(stored);
       if (batch.length < executor.batchSize) continue;

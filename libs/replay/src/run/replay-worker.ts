@@ -14,40 +14,15 @@ export interface ReplayWorkerSetup {
   filter: Pick<DecisionFilter, 'decisionPoints' | 'range'>;
 }
 
-/** Items packed in one transferable buffer: item i is bytes[offsets[i], offsets[i + 1]); an empty item is "none". */
-export interface PackedItems {
-  bytes: ArrayBuffer;
-  offsets: Uint32Array;
-}
-
 /** Where to look for a decision's trigger; null where no lookup is needed (filtered out, or no candidate policy). */
 export type TriggerLookup = Pick<RecordedTrigger, 'eventId' | 'topic' | 'partition' | 'offset'> | null;
 
+/** Records and triggers go over as text: a string is copied between threads as it is, without encoding. */
 export type WorkerRequest =
-  | { kind: 'read'; id: number; records: PackedItems; positions: string[] }
-  | { kind: 'judge'; id: number; triggers: PackedItems };
+  | { kind: 'read'; id: number; records: string[]; positions: string[] }
+  | { kind: 'judge'; id: number; triggers: (string | null)[] };
 
 export type WorkerResponse = { kind: 'read'; id: number; lookups: TriggerLookup[] } | { kind: 'judge'; id: number; outcome: BatchOutcome } | { kind: 'failed'; id: number; message: string };
-
-export function pack(items: (Uint8Array | null)[]): PackedItems {
-  let total = 0;
-  for (const item of items) total += item?.length ?? 0;
-  const bytes = new Uint8Array(total);
-  const offsets = new Uint32Array(items.length + 1);
-  let at = 0;
-  items.forEach((item, i) => {
-    if (item) bytes.set(item, at);
-    at += item?.length ?? 0;
-    offsets[i + 1] = at;
-  });
-  return { bytes: bytes.buffer, offsets };
-}
-
-function unpack(packed: PackedItems, i: number): Uint8Array | null {
-  const start = packed.offsets[i];
-  const end = packed.offsets[i + 1];
-  return end > start ? new Uint8Array(packed.bytes, start, end - start) : null;
-}
 
 /**
  * A replay worker: it reads decision records (the costly part of reading) and says where their
@@ -63,7 +38,7 @@ function serve(setup: ReplayWorkerSetup): void {
   };
   const batches = new Map<number, (RecordedDecision | null)[]>();
   const read = (request: Extract<WorkerRequest, { kind: 'read' }>): WorkerResponse => {
-    const decisions = request.positions.map((position, i) => readDecision(unpack(request.records, i)!, position, setup.filter));
+    const decisions = request.positions.map((position, i) => readDecision(request.records[i], position, setup.filter));
     batches.set(request.id, decisions);
     const lookups = decisions.map((d) => (d && plan.candidates.forPoint(d.decisionPoint) ? { eventId: d.trigger.eventId, topic: d.trigger.topic, partition: d.trigger.partition, offset: d.trigger.offset } : null));
     return { kind: 'read', id: request.id, lookups };
@@ -75,8 +50,8 @@ function serve(setup: ReplayWorkerSetup): void {
     for (let i = 0; i < decisions.length; i++) {
       const decision = decisions[i];
       if (!decision) continue;
-      const bytes = unpack(request.triggers, i);
-      const found = plan.candidates.forPoint(decision.decisionPoint) ? verifyTrigger(decision.trigger, bytes ? parseArchivedEvent(bytes) : null, decision.event) : null;
+      const text = request.triggers[i];
+      const found = plan.candidates.forPoint(decision.decisionPoint) ? verifyTrigger(decision.trigger, text !== null ? parseArchivedEvent(text) : null, decision.event) : null;
       const prepared = prepareCase(plan, decision, found);
       diffs.push(judgeCase(prepared, 'diff' in prepared ? null : offlineProposal(plan, prepared)));
     }

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { StoredEvent, positionToString } from '@arbiter/event-store';
+import { TextEvent, positionToString } from '@arbiter/event-store';
 import type { TriggerArchive } from '../recorded/trigger-archive';
 import type { BatchOutcome } from './case-replay';
 import type { CaseExecutor } from './case-executor';
-import { ReplayWorkerSetup, TriggerLookup, WorkerRequest, WorkerResponse, pack } from './replay-worker';
+import { ReplayWorkerSetup, TriggerLookup, WorkerRequest, WorkerResponse } from './replay-worker';
 
 function findUp(file: string): string | null {
   for (let dir = __dirname; ; dir = dirname(dir)) {
@@ -64,17 +64,15 @@ export class WorkerPoolExecutor implements CaseExecutor {
     return this.workers.length;
   }
 
-  async run(batch: StoredEvent[]): Promise<BatchOutcome> {
+  async run(batch: TextEvent[]): Promise<BatchOutcome> {
     const worker = await this.acquire();
     try {
       const id = this.nextId++;
-      const records = pack(batch.map((e) => e.data));
-      const read = await this.request(worker, { kind: 'read', id, records, positions: batch.map((e) => positionToString(e.position)) }, [records.bytes, records.offsets.buffer as ArrayBuffer]);
+      const read = await this.request(worker, { kind: 'read', id, records: batch.map((e) => e.data), positions: batch.map((e) => positionToString(e.position)) });
       const lookups = (read as Extract<WorkerResponse, { kind: 'read' }>).lookups;
       const fetching = this.lookups.then(() => this.fetchTriggers(lookups));
       this.lookups = fetching;
-      const triggers = pack(await fetching);
-      const judged = await this.request(worker, { kind: 'judge', id, triggers }, [triggers.bytes, triggers.offsets.buffer as ArrayBuffer]);
+      const judged = await this.request(worker, { kind: 'judge', id, triggers: await fetching });
       return (judged as Extract<WorkerResponse, { kind: 'judge' }>).outcome;
     } finally {
       this.release(worker);
@@ -85,9 +83,9 @@ export class WorkerPoolExecutor implements CaseExecutor {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private async fetchTriggers(lookups: TriggerLookup[]): Promise<(Uint8Array | null)[]> {
-    const found: (Uint8Array | null)[] = [];
-    for (const lookup of lookups) found.push(lookup ? await this.archive.findBytes(lookup) : null);
+  private async fetchTriggers(lookups: TriggerLookup[]): Promise<(string | null)[]> {
+    const found: (string | null)[] = [];
+    for (const lookup of lookups) found.push(lookup ? await this.archive.findText(lookup) : null);
     return found;
   }
 
@@ -102,11 +100,11 @@ export class WorkerPoolExecutor implements CaseExecutor {
     else this.idle.push(worker);
   }
 
-  private request(worker: number, request: WorkerRequest, transfer: ArrayBuffer[]): Promise<WorkerResponse> {
+  private request(worker: number, request: WorkerRequest): Promise<WorkerResponse> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.waiting.set(request.id * 2 + (request.kind === 'judge' ? 1 : 0), { resolve, reject });
-      this.workers[worker].postMessage(request, transfer);
+      this.workers[worker].postMessage(request);
     });
   }
 
