@@ -5,7 +5,7 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-if (!existsSync(path.join(root, 'node_modules', '@swc-node', 'register'))) {
+if (!existsSync(path.join(root, 'node_modules', 'pirates'))) {
   console.error('Installing dependencies (first start only)…');
   const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (install.status !== 0) process.exit(install.status ?? 1);

@@ -44,15 +44,15 @@ export const inThreadChecker: Checker = {
 };
 
 /**
- * The worker's entry point. Sources run as TypeScript through @swc-node/register (as bin/arbiter.js
- * does), which a worker thread has to load for itself; a compiled build loads the .js directly.
+ * The worker's entry point. Sources run as TypeScript through the workspace's register
+ * (bin/register.js, as bin/arbiter.js does), which a worker thread has to load for itself; a
+ * compiled build loads the .js directly.
  */
 function workerBootstrap(): { code: string; env: NodeJS.ProcessEnv } {
   const entry = join(__dirname, `check-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
   const env: NodeJS.ProcessEnv = { ...process.env, ARBITER_CHECK_WORKER: '1' };
-  if (!entry.endsWith('.ts')) return { code: `require(${JSON.stringify(entry)});`, env };
-  env.SWC_NODE_PROJECT ??= findUp('tsconfig.runtime.json') ?? undefined;
-  return { code: `require('@swc-node/register'); require(${JSON.stringify(entry)});`, env };
+  const register = entry.endsWith('.ts') ? findUp(join('bin', 'register.js')) : null;
+  return { code: `${register ? `require(${JSON.stringify(register)}); ` : ''}require(${JSON.stringify(entry)});`, env };
 }
 
 function findUp(file: string): string | null {

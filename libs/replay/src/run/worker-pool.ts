@@ -14,13 +14,11 @@ function findUp(file: string): string | null {
   }
 }
 
-/** Sources run as TypeScript through @swc-node/register (as bin/arbiter.js does), which a worker thread has to load for itself. */
-function workerBootstrap(): { code: string; env: NodeJS.ProcessEnv } {
+/** Sources run as TypeScript through the workspace's register (bin/register.js, as bin/arbiter.js does), which a worker thread has to load for itself. */
+function workerBootstrap(): string {
   const entry = join(__dirname, `replay-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (!entry.endsWith('.ts')) return { code: `require(${JSON.stringify(entry)});`, env };
-  env.SWC_NODE_PROJECT ??= findUp('tsconfig.runtime.json') ?? undefined;
-  return { code: `require('@swc-node/register'); require(${JSON.stringify(entry)});`, env };
+  const register = entry.endsWith('.ts') ? findUp(join('bin', 'register.js')) : null;
+  return `${register ? `require(${JSON.stringify(register)}); ` : ''}require(${JSON.stringify(entry)});`;
 }
 
 interface Waiting {
@@ -55,9 +53,9 @@ export class WorkerPoolExecutor implements CaseExecutor {
   }
 
   static start(size: number, setup: Omit<ReplayWorkerSetup, 'arbiterReplayWorker'>, archive: TriggerArchive): WorkerPoolExecutor {
-    const { code, env } = workerBootstrap();
+    const code = workerBootstrap();
     const workerData: ReplayWorkerSetup = { ...setup, arbiterReplayWorker: true };
-    return new WorkerPoolExecutor(Array.from({ length: Math.max(1, size) }, () => new Worker(code, { eval: true, env, workerData })), archive);
+    return new WorkerPoolExecutor(Array.from({ length: Math.max(1, size) }, () => new Worker(code, { eval: true, workerData })), archive);
   }
 
   get parallelism(): number {
