@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { StoreProjectionRunner } from '@arbiter/memory';
 import { domainTopics } from '@arbiter/contracts';
 import { reasonerGroup } from '@arbiter/reasoning';
@@ -12,9 +12,24 @@ import { ReasonerController } from './reasoner.controller';
  * ReasonerController's handlers, on the bus transport a host starts with startReasoner().
  */
 @Injectable()
-export class ReasonerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ReasonerService implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
   private relayRunner: StoreProjectionRunner | null = null;
+  private transport: { close(): Promise<void> } | null = null;
   constructor(private readonly core: ArbiterCore) {}
+
+  /** The bus transport feeding the handlers, which startReasoner() connects. */
+  consumeWith(transport: { close(): Promise<void> }): void {
+    this.transport = transport;
+  }
+
+  /**
+   * Stops consuming (letting decisions in hand finish) before any service's shutdown hook: Nest
+   * closes transports only after those, and the relay and the notary would stop while decisions
+   * were still being appended, leaving them unrelayed and outside the closing checkpoint.
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this.transport?.close();
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.relayRunner = this.core.relay(libraryLogger(new Logger(), 'Relay'));

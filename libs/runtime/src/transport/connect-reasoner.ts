@@ -1,6 +1,7 @@
 import { DynamicModule, INestApplication, Logger, NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ArbiterCore } from '../arbiter-core';
+import { ReasonerService } from '../modules/reasoner.module';
 import { libraryLogger } from '../nest-logger';
 import { reasonerTransport } from './reasoner-transport';
 
@@ -9,7 +10,9 @@ import { reasonerTransport } from './reasoner-transport';
  * from then on the app consumes the domain topics. Hosts call it after creating the app.
  */
 export async function startReasoner(app: INestApplication): Promise<void> {
-  app.connectMicroservice({ strategy: reasonerTransport(app.get(ArbiterCore), libraryLogger(new Logger(), 'Reasoner')) }, { inheritAppConfig: true });
+  const transport = reasonerTransport(app.get(ArbiterCore), libraryLogger(new Logger(), 'Reasoner'));
+  app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
+  app.get(ReasonerService).consumeWith(transport);
   await app.startAllMicroservices();
 }
 
