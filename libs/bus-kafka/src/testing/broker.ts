@@ -55,6 +55,7 @@ async function freePortPair(): Promise<number> {
  */
 export class OwnBroker {
   readonly dir = mkdtempSync(join(tmpdir(), 'arbiter-kafka-own-'));
+  private stopped = false;
   private constructor(readonly port: number) {}
 
   static async start(): Promise<OwnBroker> {
@@ -72,6 +73,22 @@ export class OwnBroker {
     return Number(readFileSync(join(this.dir, 'kafka', 'broker.pid'), 'utf8').trim());
   }
 
+  /**
+   * Runs `during` with the broker's process stopped (SIGSTOP): requests wait in its sockets
+   * unanswered. Then lets it go on, and gives it `settleMs` to work through what waited.
+   */
+  async paused(during: () => Promise<void>, settleMs = 1_000): Promise<void> {
+    process.kill(this.pid, 'SIGSTOP');
+    this.stopped = true;
+    try {
+      await during();
+    } finally {
+      process.kill(this.pid, 'SIGCONT');
+      this.stopped = false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+  }
+
   private script(command: 'start' | 'stop'): void {
     execFileSync(join(root, 'infra', 'kafka', 'kafka.sh'), [command], {
       env: { ...process.env, KAFKA_PORT: String(this.port), KAFKA_CONTROLLER_PORT: String(this.port + 1), ARBITER_DATA_DIR: this.dir },
@@ -84,6 +101,7 @@ export class OwnBroker {
   stop = () => this.script('stop');
 
   dispose(): void {
+    if (this.stopped) process.kill(this.pid, 'SIGCONT');
     this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
