@@ -12,19 +12,36 @@ const typeParsers = {
     oid === types.builtins.INT8 ? (value: string) => Number(value) : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
 };
 
+const SESSION_OPTIONS = '-c synchronous_commit=off';
+
+/**
+ * Server options for every session, added to any the connection string already carries (in a
+ * URL they win over the client's own setting, so they are merged there rather than overridden).
+ */
+function withServerOptions(connectionString: string, options: string): { connectionString: string; options?: string } {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return { connectionString, options };
+  }
+  const given = url.searchParams.get('options');
+  url.searchParams.set('options', given ? `${given} ${options}` : options);
+  return { connectionString: url.toString() };
+}
+
 /** Read models in PostgreSQL, through a connection pool. */
 export class PostgresReadModelStore implements ReadModelStore {
   private constructor(private readonly pool: Pool) {}
 
   static async open(connectionString: string, options: { max?: number } = {}): Promise<PostgresReadModelStore> {
-    const pool = new Pool({ connectionString, max: options.max ?? 8, types: typeParsers });
+    // Every projection writes its checkpoint in the same transaction as its effects, so a commit
+    // lost to a server crash is lost whole and redone from the checkpoint: no need to wait for
+    // the WAL flush on each one. Set in the startup packet, so no connection ever runs without it.
+    const pool = new Pool({ ...withServerOptions(connectionString, SESSION_OPTIONS), max: options.max ?? 8, types: typeParsers });
     // An idle connection the server closed (a restart, a failover) must not take the process
     // down: the pool drops it, and the next query opens a fresh one or fails with the reason.
     pool.on('error', () => undefined);
-    // Every projection writes its checkpoint in the same transaction as its effects, so a commit
-    // lost to a server crash is lost whole and redone from the checkpoint: no need to wait for
-    // the WAL flush on each one.
-    pool.on('connect', (client) => void client.query('SET synchronous_commit TO off').catch(() => undefined));
     const client = await pool.connect();
     client.release();
     return new PostgresReadModelStore(pool);
