@@ -1,5 +1,6 @@
 import {
-  BadRequestException, Controller, HttpException, Logger, Optional, PayloadTooLargeException, Post, Query, Req, Res, UnprocessableEntityException, UseGuards,
+  BadRequestException, Controller, HttpException, Logger, OnModuleDestroy, Optional, PayloadTooLargeException, Post, Query, Req, Res, ServiceUnavailableException, UnprocessableEntityException,
+  UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -54,19 +55,43 @@ function view(record: LedgerRecord, review: { status: string } | null) {
  * learns from it like from any other; a decision is still made exactly once. All-in-one, this
  * process decides (and its bus consumer waits for that); distributed, with a DecisionWatch, the
  * reasoner group decides and this gateway waits for the entry.
+ *
+ * On shutdown it takes no new decisions (503, Retry-After) and waits for those it is making, so
+ * every decision it answered is relayed and inside the closing checkpoint: Nest closes the HTTP
+ * server only after the relay and the notary have stopped.
  */
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
-export class DecideController {
+export class DecideController implements OnModuleDestroy {
   private readonly logger = new Logger('Decide');
+  private draining = false;
+  /** Requests past the drain check that may still append: a publish, or a decision made here. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly core: ArbiterCore,
     @Optional() private readonly watch?: DecisionWatch,
   ) {}
 
+  async onModuleDestroy(): Promise<void> {
+    this.draining = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Runs `work` as part of a request the drain waits for. */
+  private tracked<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(() => undefined, () => undefined);
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
+    return work;
+  }
+
   @Post('decisions')
   async decide(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query(new ZodPipe(decideQuery)) query: z.infer<typeof decideQuery>) {
+    if (this.draining) {
+      res.setHeader('Retry-After', '1');
+      throw new ServiceUnavailableException('shutting down: this instance takes no new decisions; send the event again (to another instance, or once it is back)');
+    }
     let event: DomainEvent;
     try {
       event = parseDomainEvent(await cloudEventOf(req));
@@ -78,14 +103,14 @@ export class DecideController {
     if (points.length === 0) throw new UnprocessableEntityException(`no decision point takes ${event.type} events`);
     const expected = this.watch?.expect(points.map((p) => decisionIdFor(event.id, p.id)));
     try {
-      await this.core.platform.bus.publish(topicOf(event.type), [{ key: event.subject, value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', 'ce-type': event.type, 'ce-id': event.id } }]);
+      await this.tracked(this.core.platform.bus.publish(topicOf(event.type), [{ key: event.subject, value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', 'ce-type': event.type, 'ce-id': event.id } }]));
     } catch (e) {
       expected?.cancel();
       throw new HttpException(`the event could not be queued: ${(e as Error).message}`, 503);
     }
     const deciding = expected
       ? expected.records.then((records) => records.map((record, i): Decided => ({ decisionId: decisionIdFor(event.id, points[i].id), decisionPoint: points[i].id, record, duplicate: false })))
-      : this.core.engine.decide(event, { topic: null, partition: null, offset: null });
+      : this.tracked(this.core.engine.decide(event, { topic: null, partition: null, offset: null }));
     let timer: NodeJS.Timeout | undefined;
     const decided = await Promise.race([deciding, new Promise<null>((r) => (timer = setTimeout(() => r(null), query.waitMs).unref()))]).finally(() => clearTimeout(timer)).catch((e: Error) => {
       if (e instanceof ContractViolation) throw new BadRequestException(e.reason);
