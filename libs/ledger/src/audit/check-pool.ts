@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { moduleWorker } from '@arbiter/threads';
 import type { CheckRequest, CheckResponse, CheckedItems } from './check-worker';
 import { checkBatch } from './check-worker';
 import { unpackChecks } from './packed-checks';
@@ -43,25 +42,6 @@ export const inThreadChecker: Checker = {
   close: async () => undefined,
 };
 
-/**
- * The worker's entry point. Sources run as TypeScript through the workspace's register
- * (bin/register.js, as bin/arbiter.js does), which a worker thread has to load for itself; a
- * compiled build loads the .js directly.
- */
-function workerBootstrap(): { code: string; env: NodeJS.ProcessEnv } {
-  const entry = join(__dirname, `check-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-  const env: NodeJS.ProcessEnv = { ...process.env, ARBITER_CHECK_WORKER: '1' };
-  const register = entry.endsWith('.ts') ? findUp(join('bin', 'register.js')) : null;
-  return { code: `${register ? `require(${JSON.stringify(register)}); ` : ''}require(${JSON.stringify(entry)});`, env };
-}
-
-function findUp(file: string): string | null {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, file))) return join(dir, file);
-    if (dirname(dir) === dir) return null;
-  }
-}
-
 /** One worker per core; each batch goes to the worker with the fewest batches in hand. */
 export class CheckPool implements Checker {
   private readonly pending = new Map<number, { resolve: (r: CheckedBatch) => void; reject: (e: Error) => void; worker: number }>();
@@ -79,8 +59,8 @@ export class CheckPool implements Checker {
   }
 
   static start(size = availableParallelism()): CheckPool {
-    const { code, env } = workerBootstrap();
-    return new CheckPool(Array.from({ length: Math.max(1, size) }, () => new Worker(code, { eval: true, env })));
+    const env: NodeJS.ProcessEnv = { ...process.env, ARBITER_CHECK_WORKER: '1' };
+    return new CheckPool(Array.from({ length: Math.max(1, size) }, () => moduleWorker(__filename, 'check-worker', { env })));
   }
 
   get parallelism(): number {

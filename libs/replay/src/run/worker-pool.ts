@@ -1,25 +1,10 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { TextEvent, positionToString } from '@arbiter/event-store';
+import { moduleWorker } from '@arbiter/threads';
 import type { TriggerArchive } from '../recorded/trigger-archive';
 import type { BatchOutcome } from './case-replay';
 import type { CaseExecutor } from './case-executor';
 import { ReplayWorkerSetup, TriggerLookup, WorkerRequest, WorkerResponse } from './replay-worker';
-
-function findUp(file: string): string | null {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, file))) return join(dir, file);
-    if (dirname(dir) === dir) return null;
-  }
-}
-
-/** Sources run as TypeScript through the workspace's register (bin/register.js, as bin/arbiter.js does), which a worker thread has to load for itself. */
-function workerBootstrap(): string {
-  const entry = join(__dirname, `replay-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-  const register = entry.endsWith('.ts') ? findUp(join('bin', 'register.js')) : null;
-  return `${register ? `require(${JSON.stringify(register)}); ` : ''}require(${JSON.stringify(entry)});`;
-}
 
 interface Waiting {
   resolve: (response: WorkerResponse) => void;
@@ -55,9 +40,8 @@ export class WorkerPoolExecutor implements CaseExecutor {
   }
 
   static start(size: number, setup: Omit<ReplayWorkerSetup, 'arbiterReplayWorker'>, archive: TriggerArchive): WorkerPoolExecutor {
-    const code = workerBootstrap();
     const workerData: ReplayWorkerSetup = { ...setup, arbiterReplayWorker: true };
-    return new WorkerPoolExecutor(Array.from({ length: Math.max(1, size) }, () => new Worker(code, { eval: true, workerData })), archive);
+    return new WorkerPoolExecutor(Array.from({ length: Math.max(1, size) }, () => moduleWorker(__filename, 'replay-worker', { workerData })), archive);
   }
 
   get parallelism(): number {
