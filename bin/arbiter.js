@@ -1,9 +1,8 @@
 #!/usr/bin/env -S node --max-semi-space-size=64
 // The flag (also in package.json's scripts and the Dockerfile) gives V8's young generation room:
 // decisions, records and batches of several KB each are alive across many allocations, and in the
-// default 16 MB semi-space they survive scavenges and are copied again and again. Measured on the
-// 2-core machine: replay on one thread 7,500–8,800 → 10,200–11,500 decisions/s, the decision
-// path's CPU 1.83–1.89 → 1.59–1.67 ms per decision (`bench overhead`, PostgreSQL).
+// default 16 MB semi-space they survive scavenges and are copied again and again (README,
+// "Young generation", has the measurements).
 // Runs the CLI straight from TypeScript: SWC compiles each module on load (with decorator
 // metadata for NestJS) and resolves the workspace's @arbiter/* paths (./register.js).
 // A reader that stops early (`arbiter … | head`) closes the pipe: that ends the output, not in a crash.
